@@ -1,0 +1,24 @@
+// Next.js configuration. Offline by design: no remote fonts or images, no telemetry.
+/** @type {import("next").NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  // forbidden() answers 403 with app/forbidden.tsx for pages a role may not open.
+  experimental: { authInterrupts: true },
+  reactStrictMode: true,
+  // Native and WASM packages stay outside the server bundle and load from node_modules.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pino"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,39 @@
+// `npm start`: build if needed, apply migrations, seed a demo account on an empty database
+// (printing its generated password once), then serve the console with `next start`.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { migrateDatabase } from "@/lib/migrate";
+import { buildIfNeeded, root } from "./lib/build";
+
+async function seedDemo(): Promise<void> {
+  const { seedDemoIfEmpty } = await import("@/lib/seed");
+  const { db } = await import("@/lib/db");
+  const credentials = await seedDemoIfEmpty();
+  await db.$disconnect();
+  if (!credentials) return;
+  console.log(
+    [
+      "",
+      "  A demo enterprise account was created. Sign in with:",
+      `    email:    ${credentials.email}`,
+      `    password: ${credentials.password}`,
+      "  The password is shown only this once; it is stored as a hash.",
+      "",
+    ].join("\n"),
+  );
+}
+
+buildIfNeeded();
+migrateDatabase(env.DATABASE_URL);
+if (env.SEED_DEMO) await seedDemo();
+
+const url = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`;
+console.log(`Compliance Webhooks Console: ${url}`);
+const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT), "-H", env.HOST], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, AUTH_SECRET: env.AUTH_SECRET },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,29 @@
+// Creates the accounts and users the e2e suite signs in with, each with a generated password.
+import { createUserWithAccount, type NewUser } from "@/lib/users";
+import { insertDevices } from "@/lib/devices";
+import { db } from "@/lib/db";
+import type { E2eFixtures } from "./fixtures";
+
+const USERS = {
+  owner: { accountName: "Acme Health", plan: "enterprise", email: "owner@acme.test", name: "Olivia Owner", role: "owner" },
+  admin: { accountName: "Acme Health", email: "admin@acme.test", name: "Adam Admin", role: "admin" },
+  viewer: { accountName: "Acme Health", email: "viewer@acme.test", name: "Vera Viewer", role: "viewer" },
+  lockout: { accountName: "Acme Health", email: "lockout@acme.test", name: "Lena Lockout", role: "admin" },
+  signout: { accountName: "Acme Health", email: "signout@acme.test", name: "Sam Signout", role: "viewer" },
+  standard: { accountName: "Basic Clinic", plan: "standard", email: "owner@basic.test", name: "Bob Basic", role: "owner" },
+} satisfies Record<string, NewUser>;
+
+export async function createE2eFixtures(): Promise<E2eFixtures> {
+  const users = {} as E2eFixtures["users"];
+  for (const [key, input] of Object.entries(USERS)) {
+    const { password, accountId } = await createUserWithAccount(input, "e2e-setup");
+    users[key as keyof typeof USERS] = { email: input.email, password, name: input.name, accountId };
+  }
+  await insertDevices(users.owner.accountId, [
+    { deviceId: "E2E-LAPTOP-1", name: "Test laptop", platform: "Windows 11", status: "compliant", lastSeenAt: new Date() },
+    { deviceId: "E2E-PHONE-1", name: "Test phone", platform: "iOS 18", status: "non_compliant", lastSeenAt: new Date() },
+    { deviceId: "<img src=x onerror=alert(1)>", name: "<script>alert('xss')</script>", platform: "Linux", status: "installed" },
+  ]);
+  await db.$disconnect();
+  return { users };
+}
