@@ -35,7 +35,7 @@ export async function renameAccount(accountId: string, name: string, actor: stri
     if (clash) throw new AccountNameTakenError(name);
     await tx.account.update({ where: { id: accountId }, data: { name } });
     await recordAudit(
-      { accountId, actor, action: "account.renamed", target: `account:${accountId}`, details: { before: before.name, after: name } },
+      { accountId, actor, action: "account.renamed", target: "account", details: { before: before.name, after: name } },
       tx,
     );
   });

@@ -23,9 +23,27 @@ const schema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_DEMO: booleanFlag.default(true),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be comma-separated milliseconds, e.g. 4000,60000")
+    .default("4000,60000")
+    .transform((value) => value.split(",").map(Number)),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(256).default(8),
+  WEBHOOK_ALLOW_HTTP: booleanFlag,
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag,
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DISPATCHER_IN_PROCESS: booleanFlag.default(true),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, "must be 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
 });
 
-export type Env = z.infer<typeof schema> & { DATABASE_URL: string; AUTH_SECRET: string; DATA_DIR: string };
+export type Env = z.infer<typeof schema> & { DATABASE_URL: string; AUTH_SECRET: string; DATA_DIR: string; ENCRYPTION_KEY: string };
 
 // Exported for tests; the app uses `env` below.
 export function parseEnvironment(source: Record<string, string | undefined> = process.env): Env {
@@ -40,6 +58,7 @@ export function parseEnvironment(source: Record<string, string | undefined> = pr
     DATA_DIR: dataDir,
     DATABASE_URL: parsed.data.DATABASE_URL ?? `file:${path.join(dataDir, "app.db")}`,
     AUTH_SECRET: parsed.data.AUTH_SECRET ?? readOrCreateSecret(dataDir, "auth-secret"),
+    ENCRYPTION_KEY: parsed.data.ENCRYPTION_KEY ?? readOrCreateSecret(dataDir, "encryption-key"),
   };
 }
 

@@ -48,7 +48,7 @@ export function listUsers(accountId: string) {
 export async function createUserWithAccount(
   input: NewUser,
   actor: string,
-): Promise<{ userId: string; accountId: string; accountCreated: boolean; password: string }> {
+): Promise<{ userId: string; accountId: string; accountPlan: string; accountCreated: boolean; password: string }> {
   const data = newUserSchema.parse(input);
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
@@ -68,7 +68,7 @@ export async function createUserWithAccount(
     });
     if (accountCreated) {
       await recordAudit(
-        { accountId: account.id, actor, action: "account.created", target: `account:${account.id}`, details: { name: account.name, plan: account.plan } },
+        { accountId: account.id, actor, action: "account.created", target: "account", details: { name: account.name, plan: account.plan } },
         tx,
       );
     }
@@ -76,7 +76,7 @@ export async function createUserWithAccount(
       { accountId: account.id, actor, action: "user.created", target: `user:${user.email}`, details: { role: user.role } },
       tx,
     );
-    return { userId: user.id, accountId: account.id, accountCreated, password };
+    return { userId: user.id, accountId: account.id, accountPlan: account.plan, accountCreated, password };
   });
 }
 

@@ -37,7 +37,11 @@ try {
   const result = await createUserWithAccount(parsed.data, "cli");
   console.log(
     [
-      result.accountCreated ? `Created account "${parsed.data.accountName}" (${parsed.data.plan ?? "standard"} plan).` : `Account "${parsed.data.accountName}" exists; added the user to it.`,
+      result.accountCreated
+        ? `Created account "${parsed.data.accountName}" (${result.accountPlan} plan).`
+        : `Account "${parsed.data.accountName}" exists (${result.accountPlan} plan); added the user to it.${
+            parsed.data.plan && parsed.data.plan !== result.accountPlan ? " --plan applies only when an account is created." : ""
+          }`,
       `Created ${parsed.data.role} ${parsed.data.email}.`,
       `Password: ${result.password}`,
       "This password is shown only once; it is stored as a hash.",

@@ -10,3 +10,6 @@ copyFileSync(inject("templateDatabase"), file);
 process.env.DATABASE_URL = `file:${file}`;
 process.env.DATA_DIR = dir;
 process.env.LOG_LEVEL = "silent";
+// Receivers in tests listen on loopback over plain HTTP; operators allow that explicitly.
+process.env.WEBHOOK_ALLOW_HTTP = "true";
+process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";

@@ -1,0 +1,62 @@
+// One delivery attempt of a push: the contract's headers (bare API key, Standard Webhooks id,
+// timestamp and signature), the POST, and the recorded outcome. Secrets never leave memory.
+import "server-only";
+import { metrics } from "@/lib/metrics";
+import type { DeliveryConfig } from "@/lib/webhooks/config";
+import type { SendResult, WebhookClient } from "@/lib/webhooks/http";
+import { settleAttempt, type AttemptRecord, type PushOutcome, type PushRecord } from "@/lib/webhooks/pushes";
+import { loadDeliveryCredentials } from "@/lib/webhooks/settings";
+import { signatureHeader } from "@/lib/webhooks/signing";
+
+export const REDACTED = "[redacted]";
+
+// The headers of one attempt. The signature covers id, this attempt's timestamp and the exact body.
+export function contractHeaders(push: { id: string; body: string }, credentials: { apiKey: string; signingSecrets: string[] }, now: Date): Record<string, string> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    authorization: credentials.apiKey,
+    "webhook-id": push.id,
+    "webhook-timestamp": String(timestamp),
+    ...(credentials.signingSecrets.length ? { "webhook-signature": signatureHeader(credentials.signingSecrets, push.id, timestamp, push.body) } : {}),
+  };
+}
+
+// What the event log stores of the request headers: everything but the secrets.
+export function redactedHeaders(headers: Record<string, string>, userAgent: string): Record<string, string> {
+  const stored: Record<string, string> = { "content-type": "application/json", "user-agent": userAgent, ...headers };
+  if (stored.authorization) stored.authorization = REDACTED;
+  if (stored["webhook-signature"]) stored["webhook-signature"] = REDACTED;
+  return stored;
+}
+
+// What the event log keeps of one attempt.
+export function attemptRecord(number: number, url: string, startedAt: Date, storedHeaders: Record<string, string>, result: SendResult): AttemptRecord {
+  return {
+    number,
+    url,
+    startedAt,
+    durationMs: Math.round(result.durationMs),
+    ok: result.ok,
+    statusCode: result.status,
+    errorClass: result.errorClass,
+    errorMessage: result.errorMessage,
+    requestHeaders: storedHeaders,
+    responseBody: result.responseBody || null,
+  };
+}
+
+export async function deliverPush(push: PushRecord, client: WebhookClient, config: DeliveryConfig, now: () => Date = () => new Date()): Promise<PushOutcome> {
+  const credentials = await loadDeliveryCredentials(push.accountId);
+  // Disabled (or removed) while this push waited: keep it, as held, without sending.
+  if (!credentials?.enabled) return settleAttempt(push, null, config, now());
+
+  const startedAt = now();
+  const headers = contractHeaders(push, credentials, startedAt);
+  const result = await client.send(credentials.callbackUrl, headers, push.body);
+  metrics.attempts.inc({ outcome: result.ok ? "success" : (result.errorClass ?? "error") });
+  metrics.latency.observe(result.durationMs / 1000);
+  const attempt = attemptRecord(push.attemptCount + 1, credentials.callbackUrl, startedAt, redactedHeaders(headers, config.userAgent), result);
+  const outcome = await settleAttempt(push, attempt, config, now());
+  if (outcome.state !== "retrying") metrics.pushes.inc({ result: outcome.state });
+  return outcome;
+}

@@ -1,0 +1,175 @@
+import "server-only";
+import { StringDecoder } from "node:string_decoder";
+import { Agent, request } from "undici";
+import { checkCallbackUrl, createGuardedLookup, SSRF_BLOCKED_CODE, type NetworkPolicy } from "@/lib/webhooks/ssrf";
+
+// What went wrong with one delivery attempt, as recorded in the webhook event log.
+export type ErrorClass =
+  | "http_status"
+  | "timeout"
+  | "connection_refused"
+  | "connection_reset"
+  | "dns"
+  | "tls"
+  | "ssrf_blocked"
+  | "invalid_url"
+  | "network";
+
+// The outcome of one POST; `ok` only for a 2xx answer. Failures are results, never exceptions.
+export type SendResult = {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  responseBody: string;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+};
+
+export type WebhookClientOptions = {
+  policy: NetworkPolicy;
+  timeoutMs: number;
+  maxResponseBytes?: number;
+  storedResponseBytes?: number;
+  maxConnectionsPerOrigin?: number;
+  userAgent: string;
+};
+
+// Sends webhook POSTs over shared keep-alive pools; close() when the process shuts down.
+export type WebhookClient = {
+  send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  close(): Promise<void>;
+};
+
+type Failure = { errorClass: ErrorClass; errorMessage: string };
+
+const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+/** Every error code in the chain: undici wraps socket errors in `cause`, Node's
+ * happy-eyeballs connect reports an AggregateError with one error per address. */
+function errorCodes(error: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof error !== "object" || error === null || seen.has(error)) return [];
+  seen.add(error);
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  const nested = [cause, ...(Array.isArray(errors) ? errors : [])].flatMap((e) => errorCodes(e, seen));
+  return [...(typeof code === "string" ? [code] : []), ...nested];
+}
+
+function ssrfMessage(error: unknown, seen = new Set<unknown>()): string | null {
+  if (typeof error !== "object" || error === null || seen.has(error)) return null;
+  seen.add(error);
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if (code === SSRF_BLOCKED_CODE && typeof message === "string") return message;
+  return ssrfMessage(cause, seen);
+}
+
+function describeSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** Maps a thrown request error to a class and plain words; never includes header values. */
+function classifyError(error: unknown, timedOut: boolean, timeoutMs: number): Failure {
+  const codes = errorCodes(error);
+  const has = (...wanted: string[]) => codes.some((code) => wanted.includes(code));
+  const blocked = ssrfMessage(error);
+  if (blocked) return { errorClass: "ssrf_blocked", errorMessage: blocked };
+  if (timedOut || has("UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT")) {
+    return { errorClass: "timeout", errorMessage: `The receiver did not answer within ${describeSeconds(timeoutMs)}.` };
+  }
+  if (has("ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME")) {
+    return { errorClass: "dns", errorMessage: "The receiver's host name could not be resolved (DNS)." };
+  }
+  if (has("ECONNREFUSED")) {
+    return { errorClass: "connection_refused", errorMessage: "The receiver refused the connection (nothing listening on that port)." };
+  }
+  const tlsCode = codes.find((code) => TLS_ERROR_CODE.test(code));
+  if (tlsCode) {
+    return { errorClass: "tls", errorMessage: `The secure connection (TLS) to the receiver failed: ${tlsCode}.` };
+  }
+  if (has("ECONNRESET", "EPIPE", "UND_ERR_SOCKET")) {
+    return { errorClass: "connection_reset", errorMessage: "The receiver closed the connection before answering." };
+  }
+  const detail = codes[0] ?? (error instanceof Error ? error.name : "unknown error");
+  return { errorClass: "network", errorMessage: `The request to the receiver failed (${detail}).` };
+}
+
+/** Reads at most `maxBytes` of the body, keeps the first `storedBytes` as text, then stops reading. */
+async function readResponseExcerpt(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  maxBytes: number,
+  storedBytes: number,
+): Promise<string> {
+  const decoder = new StringDecoder("utf8"); // holds back a character cut at the storage limit
+  let received = 0;
+  let stored = "";
+  for await (const chunk of body) {
+    const keep = Math.max(0, Math.min(chunk.length, storedBytes - received));
+    if (keep > 0) stored += decoder.write(chunk.subarray(0, keep));
+    received += chunk.length;
+    if (received >= maxBytes) break; // leaving the loop destroys the stream and its connection
+  }
+  body.destroy();
+  return stored;
+}
+
+// One client per process (or per worker): the keep-alive pools live in its undici Agent.
+export function createWebhookClient(options: WebhookClientOptions): WebhookClient {
+  const { policy, timeoutMs, userAgent } = options;
+  const maxResponseBytes = options.maxResponseBytes ?? 65_536;
+  const storedResponseBytes = options.storedResponseBytes ?? 4_096;
+  const agent = new Agent({
+    connections: options.maxConnectionsPerOrigin ?? 8,
+    connect: { lookup: createGuardedLookup(policy), timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  async function send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const started = performance.now();
+    const result = (fields: Partial<SendResult>): SendResult => ({
+      ok: false,
+      status: null,
+      responseBody: "",
+      errorClass: null,
+      errorMessage: null,
+      ...fields,
+      durationMs: Math.round(performance.now() - started),
+    });
+    const checked = checkCallbackUrl(url, policy);
+    if (!checked.ok) return result({ errorClass: checked.refusal, errorMessage: checked.reason });
+
+    const requestHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) requestHeaders[name.toLowerCase()] = value;
+    requestHeaders["content-type"] = "application/json";
+    requestHeaders["user-agent"] = userAgent;
+
+    // One deadline for connect, headers and body: a receiver that drips bytes forever still times out.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    let status: number | null = null;
+    try {
+      const response = await request(checked.url, {
+        dispatcher: agent,
+        method: "POST",
+        headers: requestHeaders,
+        body,
+        signal: deadline,
+      });
+      status = response.statusCode;
+      const responseBody = await readResponseExcerpt(response.body, maxResponseBytes, storedResponseBytes);
+      // undici returns a kept-alive socket to its pool one event-loop turn after the response ends;
+      // waiting that turn lets the next send to this receiver reuse it instead of dialling again.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (status >= 200 && status < 300) return result({ ok: true, status, responseBody });
+      const redirect = status >= 300 && status < 400 ? " (redirects are not followed)" : "";
+      return result({
+        status,
+        responseBody,
+        errorClass: "http_status",
+        errorMessage: `The receiver answered ${status}${redirect}.`,
+      });
+    } catch (error) {
+      return result({ status, ...classifyError(error, deadline.aborted, timeoutMs) });
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}

@@ -1,0 +1,101 @@
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { changeDeviceStatus, createDevice, deleteDevice } from "@/lib/device-events";
+import { rotateSigningSecret } from "@/lib/webhooks/settings";
+import { eventually } from "../support/receiver";
+import { accountWithWebhook, API_KEY, useDeliveryHarness } from "../support/webhook-fixtures";
+
+
+const harness = useDeliveryHarness();
+
+const pushesOf = (accountId: string) => db.push.findMany({ where: { accountId }, include: { attempts: { orderBy: { number: "asc" } } }, orderBy: { id: "asc" } });
+
+describe("delivery on the first try", () => {
+  it("POSTs the contract's body and headers, signed so the reference implementation verifies it", async () => {
+    const { accountId, signingSecret } = await accountWithWebhook(harness.receiver.url);
+    harness.start();
+    const before = Date.now();
+    await createDevice(accountId, { deviceId: "LAPTOP-1", name: "Laptop", platform: "Windows" }, "admin@test");
+    const [request] = await harness.receiver.waitForRequests(1);
+
+    expect(request!.method).toBe("POST");
+    expect(request!.path).toBe("/hooks/compliance");
+    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(request!.headers.authorization).toBe(API_KEY);
+    expect(request!.headers["user-agent"]).toMatch(/^ComplianceWebhooks\/\d+\.\d+\.\d+/);
+    const body = JSON.parse(request!.body);
+    expect(body).toEqual([{ device_id: "LAPTOP-1", status: "installed", timestamp: expect.any(Number) }]);
+    expect(body[0].timestamp).toBeGreaterThanOrEqual(before);
+    expect(body[0].timestamp).toBeLessThanOrEqual(Date.now());
+
+    const verified = new Webhook(signingSecret).verify(request!.body, {
+      "webhook-id": String(request!.headers["webhook-id"]),
+      "webhook-timestamp": String(request!.headers["webhook-timestamp"]),
+      "webhook-signature": String(request!.headers["webhook-signature"]),
+    });
+    expect(verified).toEqual(body);
+
+    const [push] = await eventually(() => pushesOf(accountId), (pushes) => pushes[0]?.state === "succeeded", 5000, "push succeeded");
+    expect(push!.id).toBe(request!.headers["webhook-id"]);
+    expect(push!.attempts).toHaveLength(1);
+    expect(push!.attempts[0]).toMatchObject({ number: 1, statusCode: 200, errorClass: null, url: harness.receiver.url, responseBody: '{"ok":true}' });
+    const stored = JSON.parse(push!.attempts[0]!.requestHeaders);
+    expect(stored.authorization).toBe("[redacted]");
+    expect(stored["webhook-signature"]).toBe("[redacted]");
+    expect(JSON.stringify(push!.attempts[0])).not.toContain(API_KEY);
+    expect(await db.notification.findMany({ where: { accountId } })).toMatchObject([{ state: "delivered", pushId: push!.id }]);
+  });
+
+  it("batches the notifications of one account into one push, up to the batch limit", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url);
+    for (let i = 0; i < 5; i++) await createDevice(accountId, { deviceId: `BATCH-${i}`, name: "Phone", platform: "iOS" }, "api");
+    harness.start({ maxBatch: 2 });
+    await eventually(() => pushesOf(accountId), (pushes) => pushes.length === 3 && pushes.every((push) => push.state === "succeeded"), 5000, "3 pushes");
+    const bodies = harness.receiver.requests.map((request) => JSON.parse(request.body) as { device_id: string }[]);
+    expect(bodies.map((body) => body.length).sort()).toEqual([1, 2, 2]);
+    expect(bodies.flat().map((item) => item.device_id).sort()).toEqual(["BATCH-0", "BATCH-1", "BATCH-2", "BATCH-3", "BATCH-4"]);
+  });
+
+  it("sends both signatures while a rotated-out secret is still valid", async () => {
+    const { accountId, signingSecret: oldSecret } = await accountWithWebhook(harness.receiver.url);
+    const newSecret = await rotateSigningSecret(accountId, "owner@test");
+    harness.start();
+    await createDevice(accountId, { deviceId: "ROTATE-1", name: "Mac", platform: "macOS" }, "api");
+    const [request] = await harness.receiver.waitForRequests(1);
+    const headers = {
+      "webhook-id": String(request!.headers["webhook-id"]),
+      "webhook-timestamp": String(request!.headers["webhook-timestamp"]),
+      "webhook-signature": String(request!.headers["webhook-signature"]),
+    };
+    expect(headers["webhook-signature"].split(" ")).toHaveLength(2);
+    expect(new Webhook(oldSecret).verify(request!.body, headers)).toBeTruthy();
+    expect(new Webhook(newSecret).verify(request!.body, headers)).toBeTruthy();
+  });
+});
+
+describe("what triggers a notification", () => {
+  it("sends only subscribed statuses, and nothing when the status does not change", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["non_compliant", "deleted"] });
+    harness.start();
+    await createDevice(accountId, { deviceId: "SUB-1", name: "Phone", platform: "Android" }, "api"); // installed: not subscribed
+    await changeDeviceStatus(accountId, "SUB-1", "compliant", "api"); // not subscribed
+    expect(await changeDeviceStatus(accountId, "SUB-1", "non_compliant", "api")).toMatchObject({ changed: true, notified: true });
+    expect(await changeDeviceStatus(accountId, "SUB-1", "non_compliant", "api")).toEqual({ changed: false, eventId: null, notified: false });
+    await deleteDevice(accountId, "SUB-1", "api");
+    await eventually(() => db.notification.count({ where: { accountId, state: "delivered" } }), (count) => count === 2, 5000, "2 delivered");
+    const statuses = harness.receiver.requests.flatMap((request) => (JSON.parse(request.body) as { status: string }[]).map((item) => item.status));
+    expect(statuses.sort()).toEqual(["deleted", "non_compliant"]);
+    expect(await db.deviceEvent.count({ where: { accountId } })).toBe(4);
+  });
+
+  it("sends nothing for an account that is not on the enterprise plan", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url, { plan: "standard" });
+    harness.start();
+    await createDevice(accountId, { deviceId: "STD-1", name: "Phone", platform: "Android" }, "api");
+    await changeDeviceStatus(accountId, "STD-1", "compliant", "api");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.receiver.requests).toHaveLength(0);
+    expect(await db.notification.count({ where: { accountId } })).toBe(0);
+  });
+});
