@@ -29,10 +29,3 @@ export async function countDevicesByStatus(accountId: string): Promise<Record<De
   }
   return counts;
 }
-
-export type NewDevice = { deviceId: string; name: string; platform: string; status: DeviceStatus; lastSeenAt?: Date };
-
-// Inserts devices as they are today (used to seed a demo account).
-export async function insertDevices(accountId: string, devices: NewDevice[]): Promise<void> {
-  await db.device.createMany({ data: devices.map((device) => ({ ...device, accountId })) });
-}

@@ -2,13 +2,16 @@
 // so the console has something real to show. The owner's password is generated, never fixed.
 import "server-only";
 import { countAccounts } from "@/lib/accounts";
-import { insertDevices, type NewDevice } from "@/lib/devices";
+import type { DeviceStatus } from "@/lib/contract/statuses";
+import { changeDeviceStatus, createDevice } from "@/lib/device-events";
 import { createUserWithAccount } from "@/lib/users";
 
 export const DEMO_ACCOUNT = "Demo Enterprise";
 export const DEMO_OWNER_EMAIL = "owner@demo.example";
 
-function demoDevices(now: number): NewDevice[] {
+type DemoDevice = { deviceId: string; name: string; platform: string; status: DeviceStatus; lastSeenAt: Date };
+
+function demoDevices(now: number): DemoDevice[] {
   const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000);
   return [
     { deviceId: "LAPTOP-0417", name: "Finance laptop", platform: "Windows 11", status: "compliant", lastSeenAt: minutesAgo(3) },
@@ -26,6 +29,11 @@ export async function seedDemoIfEmpty(now = Date.now()): Promise<{ email: string
     { accountName: DEMO_ACCOUNT, plan: "enterprise", email: DEMO_OWNER_EMAIL, name: "Demo Owner", role: "owner" },
     "system",
   );
-  await insertDevices(accountId, demoDevices(now));
+  // Through the same service as the console and API, so each device has its status history.
+  for (const device of demoDevices(now)) {
+    const enrolled = new Date(device.lastSeenAt.getTime() - 24 * 60 * 60 * 1000);
+    await createDevice(accountId, device, "system", enrolled);
+    if (device.status !== "installed") await changeDeviceStatus(accountId, device.deviceId, device.status, "system", device.lastSeenAt);
+  }
   return { email: DEMO_OWNER_EMAIL, password };
 }

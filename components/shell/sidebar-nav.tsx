@@ -9,7 +9,7 @@ function isActive(pathname: string, item: NavItem): boolean {
 }
 
 const linkClass = (active: boolean, nested = false) =>
-  `flex items-center rounded-md px-3 py-2 text-sm font-medium ${nested ? "ml-3" : ""} ${
+  `flex items-center whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${nested ? "ml-3" : ""} ${
     active
       ? "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200"
       : "text-slate-700 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"

@@ -5,29 +5,47 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
+import { IntegrationStateBadge } from "@/components/webhook/integration-state-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listAuditEntries } from "@/lib/audit";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { countDevicesByStatus } from "@/lib/devices";
+import { getWebhookOverview } from "@/lib/webhooks/overview";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const user = await requireUser();
-  const [counts, activity] = await Promise.all([countDevicesByStatus(user.account.id), listAuditEntries(user.account.id, 5)]);
+  const [counts, activity, webhook] = await Promise.all([
+    countDevicesByStatus(user.account.id),
+    listAuditEntries(user.account.id, 5),
+    getWebhookOverview(user.account.id),
+  ]);
   const total = DEVICE_STATUSES.reduce((sum, status) => sum + counts[status], 0);
 
   return (
     <>
       <PageHeader title="Dashboard" description={`${user.account.name} at a glance.`} />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Webhook integration" className="lg:col-span-1">
-          <p className="text-sm">
-            <span className="font-medium">Not configured.</span>{" "}
-            {user.account.plan === "enterprise"
-              ? "No callback URL is set up, so status changes are not pushed to any vendor."
-              : "Webhooks are an enterprise-plan feature; this account is on the standard plan."}
-          </p>
+        <Card title="Webhook integration" className="lg:col-span-1" actions={<IntegrationStateBadge state={webhook.state} />}>
+          {webhook.settings ? (
+            <dl className="grid grid-cols-[1fr_auto] gap-y-1.5 text-sm">
+              <dt>Consecutive failed pushes</dt>
+              <dd className="text-right tabular-nums" data-testid="consecutive-failures">
+                {webhook.settings.consecutiveFailures} / {webhook.settings.disableAfterFailures}
+              </dd>
+              <dt>Held notifications</dt>
+              <dd className="text-right tabular-nums">{webhook.heldNotifications}</dd>
+              <dt>Failed notifications</dt>
+              <dd className="text-right tabular-nums">{webhook.failedNotifications}</dd>
+            </dl>
+          ) : (
+            <p className="text-sm">
+              {user.account.plan === "enterprise"
+                ? "No callback URL is set up, so status changes are not pushed to any vendor."
+                : "Webhooks are an enterprise-plan feature; this account is on the standard plan."}
+            </p>
+          )}
           <Link href="/settings/integrations" className="mt-3 inline-block text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
             Open webhook settings
           </Link>

@@ -1,6 +1,6 @@
 // Creates the accounts and users the e2e suite signs in with, each with a generated password.
 import { createUserWithAccount, type NewUser } from "@/lib/users";
-import { insertDevices } from "@/lib/devices";
+import { changeDeviceStatus, createDevice } from "@/lib/device-events";
 import { db } from "@/lib/db";
 import type { E2eFixtures } from "./fixtures";
 
@@ -19,11 +19,15 @@ export async function createE2eFixtures(): Promise<E2eFixtures> {
     const { password, accountId } = await createUserWithAccount(input, "e2e-setup");
     users[key as keyof typeof USERS] = { email: input.email, password, name: input.name, accountId };
   }
-  await insertDevices(users.owner.accountId, [
-    { deviceId: "E2E-LAPTOP-1", name: "Test laptop", platform: "Windows 11", status: "compliant", lastSeenAt: new Date() },
-    { deviceId: "E2E-PHONE-1", name: "Test phone", platform: "iOS 18", status: "non_compliant", lastSeenAt: new Date() },
+  const devices = [
+    { deviceId: "E2E-LAPTOP-1", name: "Test laptop", platform: "Windows 11", status: "compliant" },
+    { deviceId: "E2E-PHONE-1", name: "Test phone", platform: "iOS 18", status: "non_compliant" },
     { deviceId: "<img src=x onerror=alert(1)>", name: "<script>alert('xss')</script>", platform: "Linux", status: "installed" },
-  ]);
+  ] as const;
+  for (const device of devices) {
+    await createDevice(users.owner.accountId, device, "e2e-setup");
+    if (device.status !== "installed") await changeDeviceStatus(users.owner.accountId, device.deviceId, device.status, "e2e-setup");
+  }
   await db.$disconnect();
   return { users };
 }
