@@ -5,6 +5,8 @@ const nextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx for pages a role may not open.
   experimental: { authInterrupts: true },
   reactStrictMode: true,
+  // The build checks the app's own code; `npm run typecheck` checks everything, tests included.
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   // Native and WASM packages stay outside the server bundle and load from node_modules.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pino"],
   async headers() {

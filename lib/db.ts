@@ -3,17 +3,25 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { isPostgresUrl } from "@/lib/database-url";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
-export function isPostgresUrl(url: string): boolean {
-  return url.startsWith("postgres://") || url.startsWith("postgresql://");
+// SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait for it
+// (busy timeout), instead of failing with "database is locked" when a deferred transaction that has
+// read tries to write after another process (a worker, the simulator) committed in between.
+class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  }
 }
 
 export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient {
-  const adapter = isPostgresUrl(url)
-    ? new PrismaPg({ connectionString: url })
-    : new PrismaBetterSqlite3({ url, timeout: 10_000 });
+  const adapter = isPostgresUrl(url) ? new PrismaPg({ connectionString: url }) : new ImmediateTransactionsSqlite({ url, timeout: 10_000 });
   return new PrismaClient({ adapter });
 }
 

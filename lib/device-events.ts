@@ -63,9 +63,15 @@ export function changeDeviceStatus(accountId: string, deviceId: string, status: 
 }
 
 // Enrolls a device: its first status is `installed`.
-export function createDevice(accountId: string, input: z.input<typeof newDeviceSchema>, actor: string, now = new Date()) {
+export async function createDevice(accountId: string, input: z.input<typeof newDeviceSchema>, actor: string, now = new Date()) {
   const data = newDeviceSchema.parse(input);
-  return recordStatusChange(accountId, data.deviceId, "installed", actor, now, { name: data.name, platform: data.platform });
+  try {
+    return await recordStatusChange(accountId, data.deviceId, "installed", actor, now, { name: data.name, platform: data.platform });
+  } catch (error) {
+    // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
+    if ((error as { code?: string }).code === "P2002") throw new DeviceExistsError(data.deviceId);
+    throw error;
+  }
 }
 
 // Removes a device: its status becomes `deleted`; the row and its history stay for the logs.

@@ -5,15 +5,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sqliteFilePath } from "@/lib/database-url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const migrationsDir = path.join(root, "prisma/migrations");
 
 export class MigrationError extends Error {}
-
-export function sqliteFilePath(databaseUrl: string): string | null {
-  return databaseUrl.startsWith("file:") ? path.resolve(root, databaseUrl.slice("file:".length)) : null;
-}
 
 function committedMigrations(): string[] {
   return readdirSync(migrationsDir, { withFileTypes: true })

@@ -1,23 +1,13 @@
 // `npm run worker`: the webhook dispatcher as its own process, for scale-out or to keep delivery
 // apart from the web process (then set DISPATCHER_IN_PROCESS=false on the web processes).
-import { watch } from "node:fs";
-import path from "node:path";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { migrateDatabase, sqliteFilePath } from "@/lib/migrate";
+import { migrateDatabase } from "@/lib/migrate";
 
 migrateDatabase(env.DATABASE_URL, { quiet: true });
 const { startDelivery } = await import("@/lib/webhooks/process");
 const { db } = await import("@/lib/db");
 const delivery = startDelivery();
-
-// On SQLite another process's commit appends to the write-ahead log: wake on that instead of polling.
-const file = sqliteFilePath(env.DATABASE_URL);
-const watcher = file
-  ? watch(path.dirname(file), (_event, name) => {
-      if (name === `${path.basename(file)}-wal`) delivery.dispatcher.wake();
-    })
-  : null;
 
 logger.info({ pid: process.pid }, "webhook worker running");
 
@@ -27,7 +17,6 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "webhook worker stopping: finishing attempts under way");
-    watcher?.close();
     await delivery.stop();
     await db.$disconnect();
     process.exit(0);

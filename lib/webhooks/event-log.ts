@@ -66,8 +66,9 @@ export async function getPush(accountId: string, pushId: string) {
   };
 }
 
-// Deletes what is older than the retention: delivered pushes, test pushes and delivered
-// notifications. Failed and held pushes stay until they are redelivered (nothing is lost silently).
+// Deletes what is older than the retention: succeeded pushes, test pushes, and delivered
+// notifications no kept push shows. Failed and held pushes are never deleted by retention, so what
+// did not arrive stays visible and can be redelivered (nothing is lost silently).
 export async function deleteExpiredLogs(retentionDays: number, now = new Date()): Promise<{ pushes: number; notifications: number }> {
   const before = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
   const pushes = await db.push.deleteMany({ where: { completedAt: { lt: before }, OR: [{ state: "succeeded" }, { kind: "test" }] } });

@@ -61,6 +61,7 @@ export async function countNotificationsByState(tx: Tx, accountId: string, state
   return tx.notification.count({ where: { accountId, state } });
 }
 
+// Delivered notifications older than the cutoff that no remaining push still shows in the log.
 export async function deleteDeliveredNotificationsBefore(before: Date): Promise<number> {
-  return (await db.notification.deleteMany({ where: { state: "delivered", createdAt: { lt: before } } })).count;
+  return (await db.notification.deleteMany({ where: { state: "delivered", createdAt: { lt: before }, items: { none: {} } } })).count;
 }

@@ -1,15 +1,33 @@
 // Delivery inside a long-running process: the dispatcher, the retention job, and a clean stop.
+import { watch } from "node:fs";
+import path from "node:path";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { sqliteFilePath } from "@/lib/database-url";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
 import { startRetentionJob } from "@/lib/webhooks/retention";
+
+// On SQLite, a commit by any process (a worker, the simulator, a CLI) appends to the write-ahead
+// log: watching it wakes the dispatcher without polling. PostgreSQL uses its own notifications.
+function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
+  const file = sqliteFilePath(env.DATABASE_URL);
+  if (!file) return () => undefined;
+  const walName = `${path.basename(file)}-wal`;
+  const watcher = watch(path.dirname(file), (_event, name) => {
+    if (name === walName) dispatcher.wake();
+  });
+  watcher.unref();
+  return () => watcher.close();
+}
 
 export function startDelivery(): { dispatcher: Dispatcher; stop: () => Promise<void> } {
   const dispatcher = startProcessDispatcher();
   const stopRetention = startRetentionJob(env.WEBHOOK_LOG_RETENTION_DAYS);
+  const stopWatching = wakeOnSqliteCommits(dispatcher);
   return {
     dispatcher,
     async stop() {
+      stopWatching();
       stopRetention();
       await dispatcher.stop();
     },

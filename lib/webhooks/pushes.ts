@@ -13,6 +13,7 @@ import {
   takePendingNotifications,
 } from "@/lib/webhooks/outbox";
 import { newMessageId } from "@/lib/webhooks/signing";
+import { signalNewWork } from "@/lib/webhooks/wake";
 
 type Tx = Prisma.TransactionClient;
 export type PushRecord = Awaited<ReturnType<typeof db.push.findFirstOrThrow>>;
@@ -237,17 +238,21 @@ async function redeliverInTx(tx: Tx, original: PushRecord & { items: { notificat
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.
 export async function redeliverPush(accountId: string, pushId: string, now = new Date()): Promise<string> {
-  return db.$transaction(async (tx) => {
+  const id = await db.$transaction(async (tx) => {
     const original = await tx.push.findFirst({ where: { id: pushId, accountId }, include: { items: true } });
     if (!original) throw new PushNotFoundError();
     if (original.kind === "test") throw new PushNotRedeliverableError("Test pushes are not redelivered; send a new test instead.");
     return redeliverInTx(tx, original, now);
   });
+  signalNewWork();
+  return id;
 }
 
 // Redelivers every held or failed push created since a time that has not been redelivered yet.
 export async function redeliverSince(accountId: string, since: Date, now = new Date()): Promise<number> {
-  return db.$transaction(async (tx) => redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now));
+  const count = await db.$transaction(async (tx) => redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now));
+  if (count > 0) signalNewWork();
+  return count;
 }
 
 // Used on re-enable: every held push goes out again.
@@ -256,13 +261,19 @@ export async function redeliverHeldPushes(tx: Tx, accountId: string, now = new D
 }
 
 async function redeliverWhere(tx: Tx, where: Prisma.PushWhereInput, now: Date): Promise<number> {
-  const pushes = await tx.push.findMany({ where: { ...where, kind: { not: "test" } }, include: { items: true }, orderBy: { createdAt: "asc" } });
+  const pushes = await tx.push.findMany({
+    where: { ...where, kind: { not: "test" } },
+    include: { items: { include: { notification: { select: { state: true } } } } },
+    orderBy: { createdAt: "asc" },
+  });
   const already = new Set(
     (await tx.push.findMany({ where: { redeliveryOfId: { in: pushes.map((push) => push.id) } }, select: { redeliveryOfId: true } })).map((push) => push.redeliveryOfId),
   );
   let count = 0;
   for (const push of pushes) {
-    if (already.has(push.id)) continue;
+    // Everything it carried has arrived since (e.g. through a redelivery the retention job deleted).
+    const delivered = push.items.every((item) => item.notification.state === "delivered");
+    if (already.has(push.id) || delivered) continue;
     await redeliverInTx(tx, push, now);
     count++;
   }

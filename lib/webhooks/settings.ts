@@ -58,7 +58,7 @@ export async function getWebhookSettings(accountId: string): Promise<WebhookSett
   if (!row) return null;
   return {
     callbackUrl: row.callbackUrl,
-    apiKeyMasked: maskSecret(`xxxxxxxx${row.apiKeyLast4}`),
+    apiKeyMasked: maskApiKey(row.apiKeyLast4),
     events: parseEvents(row.events),
     enabled: row.enabled,
     disabledReason: row.disabledReason,
@@ -70,8 +70,18 @@ export async function getWebhookSettings(accountId: string): Promise<WebhookSett
   };
 }
 
+// The stored hint of a key: its last 4 characters, none for a key under 8 (as maskSecret shows it).
+function apiKeyHint(apiKey: string): string {
+  const chars = Array.from(apiKey);
+  return chars.length < 8 ? "" : chars.slice(-4).join("");
+}
+
+function maskApiKey(last4: string): string {
+  return last4 ? maskSecret(`xxxxxxxx${last4}`) : maskSecret("");
+}
+
 function auditView(row: { callbackUrl: string; apiKeyLast4: string; events: string; enabled: boolean } | null) {
-  return row && { callbackUrl: row.callbackUrl, apiKey: maskSecret(`xxxxxxxx${row.apiKeyLast4}`), events: row.events, enabled: row.enabled };
+  return row && { callbackUrl: row.callbackUrl, apiKey: maskApiKey(row.apiKeyLast4), events: row.events, enabled: row.enabled };
 }
 
 function requireAllowedUrl(callbackUrl: string): string {
@@ -99,7 +109,7 @@ export async function saveWebhookSettings(
       callbackUrl,
       events: data.events.join(","),
       enabled: data.enabled,
-      ...(apiKey ? { apiKeyEncrypted: encryptSecret(apiKey), apiKeyLast4: apiKey.slice(-4) } : {}),
+      ...(apiKey ? { apiKeyEncrypted: encryptSecret(apiKey), apiKeyLast4: apiKeyHint(apiKey) } : {}),
       // Turning it on by hand clears an automatic disable and its failure count.
       ...(data.enabled && !before?.enabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
     };
@@ -111,7 +121,7 @@ export async function saveWebhookSettings(
             ...fields,
             accountId: account.id,
             apiKeyEncrypted: encryptSecret(apiKey!),
-            apiKeyLast4: apiKey!.slice(-4),
+            apiKeyLast4: apiKeyHint(apiKey!),
             signingSecretEncrypted: encryptSecret((signingSecret = generateSigningSecret())),
           },
         });

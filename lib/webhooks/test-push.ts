@@ -8,6 +8,7 @@ import { createWebhookClient, type ErrorClass } from "@/lib/webhooks/http";
 import { recordTestPush } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentials, WebhookSettingsError } from "@/lib/webhooks/settings";
 import { newMessageId } from "@/lib/webhooks/signing";
+import { checkCallbackUrl } from "@/lib/webhooks/ssrf";
 
 export type TestPushResult = {
   ok: boolean;
@@ -27,6 +28,9 @@ export async function sendTestPush(accountId: string, overrides: { callbackUrl?:
   if (!apiKey) throw new WebhookSettingsError("apiKey", "Enter the API key the receiver expects.");
 
   const config = deliveryConfigFromEnv();
+  // Refused like on save: a field error, nothing sent and nothing logged (a refused URL may carry a password).
+  const checked = checkCallbackUrl(callbackUrl, config.policy);
+  if (!checked.ok) throw new WebhookSettingsError("callbackUrl", checked.reason);
   const push = { id: newMessageId(), body: sampleTestBody(now) };
   const headers = contractHeaders(push, { apiKey, signingSecrets: saved?.signingSecrets ?? [] }, now);
   const client = createWebhookClient({ policy: config.policy, timeoutMs: config.timeoutMs, userAgent: config.userAgent });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SOURCES = ["app", "components", "lib", "types", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["app", "components", "lib", "types", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "tsconfig.app.json"];
 
 function newestModification(target: string): number {
   if (!existsSync(target)) return 0;
@@ -29,5 +29,8 @@ export function buildIfNeeded(): void {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
-  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+  if (result.status !== 0) {
+    console.error(`The build failed (next build exited with ${result.status}); see the messages above.`);
+    process.exit(1);
+  }
 }

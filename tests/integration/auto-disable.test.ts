@@ -32,7 +32,7 @@ describe("automatic disable after consecutive failed pushes", () => {
       setTimeout(() => {
         inFlight--;
         response.writeHead(failing ? 500 : 200).end();
-      }, 40);
+      }, 150); // long enough that the dispatcher fills every slot, even on a loaded machine
     });
     await enroll(accountId, 99, "A");
     harness.start(SETTINGS);
