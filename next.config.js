@@ -1,6 +1,8 @@
 // Next.js configuration. Offline by design: no remote fonts or images, no telemetry.
 /** @type {import("next").NextConfig} */
 const nextConfig = {
+  // A separate build folder lets several e2e runs (or engineers) build side by side.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // forbidden() answers 403 with app/forbidden.tsx for pages a role may not open.
   experimental: { authInterrupts: true },

@@ -18,7 +18,17 @@ if (!chromiumPath) {
 const workDir = mkdtempSync(path.join(tmpdir(), "cwc-e2e-"));
 const databaseUrl = `file:${path.join(workDir, "e2e.db")}`;
 // Set before lib/ is imported: lib/env reads the environment once.
-Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: workDir, AUTH_SECRET: randomBytes(32).toString("base64url") });
+// Delivery settings scaled down so retries and the automatic disable happen within a test's time.
+Object.assign(process.env, {
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: workDir,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  WEBHOOK_ALLOW_HTTP: "true",
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+  WEBHOOK_RETRY_DELAYS_MS: "300,600",
+  WEBHOOK_DISABLE_AFTER_FAILURES: "5",
+  WEBHOOK_TIMEOUT_MS: "2000",
+});
 
 buildIfNeeded();
 const { migrateDatabase } = await import("@/lib/migrate");
@@ -40,7 +50,7 @@ process.exit(result.status ?? 1);
 
 // One plain closing line for CI logs, from Playwright's JSON report.
 function printSummary(): void {
-  const report = path.join(root, "test-results/results.json");
+  const report = path.join(root, process.env.E2E_OUTPUT_DIR ?? "test-results", "results.json");
   if (!existsSync(report)) return;
   const { stats } = JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
   console.log(`e2e: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`);

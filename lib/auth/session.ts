@@ -7,6 +7,7 @@ import { cache } from "react";
 import { authOptions } from "@/lib/auth/options";
 import { canManageSettings, isRole, type Role } from "@/lib/auth/roles";
 import type { Plan } from "@/lib/accounts";
+import { PERMISSION_DENIED, type FormState } from "@/lib/form-state";
 import { findSessionUser } from "@/lib/users";
 
 export type CurrentUser = {
@@ -38,4 +39,13 @@ export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/signin");
   return user;
+}
+
+// For server actions that change settings: the signed-in owner or admin, or the form error to return.
+// Pages hide the controls from viewers; this is the check that counts.
+export async function authorizeSettingsChange(): Promise<{ user: CurrentUser; error?: undefined } | { user?: undefined; error: FormState }> {
+  const user = await getCurrentUser();
+  if (!user) return { error: { status: "error", message: "Your session has ended. Sign in again." } };
+  if (!user.canManage) return { error: PERMISSION_DENIED };
+  return { user };
 }

@@ -11,6 +11,15 @@ const USERS = {
   lockout: { accountName: "Acme Health", email: "lockout@acme.test", name: "Lena Lockout", role: "admin" },
   signout: { accountName: "Acme Health", email: "signout@acme.test", name: "Sam Signout", role: "viewer" },
   standard: { accountName: "Basic Clinic", plan: "standard", email: "owner@basic.test", name: "Bob Basic", role: "owner" },
+  // One account per console area, so specs of different areas never see each other's data.
+  webhookOwner: { accountName: "Webhook Works", plan: "enterprise", email: "owner@webhook.test", name: "Wendy Webhook", role: "owner" },
+  webhookViewer: { accountName: "Webhook Works", email: "viewer@webhook.test", name: "Walt Viewer", role: "viewer" },
+  logOwner: { accountName: "Event Log Ltd", plan: "enterprise", email: "owner@eventlog.test", name: "Liam Log", role: "owner" },
+  logViewer: { accountName: "Event Log Ltd", email: "viewer@eventlog.test", name: "Lola Viewer", role: "viewer" },
+  devicesAdmin: { accountName: "Device Fleet", plan: "enterprise", email: "admin@fleet.test", name: "Dana Devices", role: "admin" },
+  devicesViewer: { accountName: "Device Fleet", email: "viewer@fleet.test", name: "Dev Viewer", role: "viewer" },
+  usersOwner: { accountName: "People Inc", plan: "enterprise", email: "owner@people.test", name: "Pat People", role: "owner" },
+  usersAdmin: { accountName: "People Inc", email: "admin@people.test", name: "Abe Admin", role: "admin" },
 } satisfies Record<string, NewUser>;
 
 export async function createE2eFixtures(): Promise<E2eFixtures> {

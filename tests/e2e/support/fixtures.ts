@@ -2,7 +2,22 @@
 import { readFileSync } from "node:fs";
 
 type Credentials = { email: string; password: string; name: string; accountId: string };
-export type E2eFixtures = { users: Record<"owner" | "admin" | "viewer" | "lockout" | "signout" | "standard", Credentials> };
+export type FixtureUser =
+  | "owner"
+  | "admin"
+  | "viewer"
+  | "lockout"
+  | "signout"
+  | "standard"
+  | "webhookOwner"
+  | "webhookViewer"
+  | "logOwner"
+  | "logViewer"
+  | "devicesAdmin"
+  | "devicesViewer"
+  | "usersOwner"
+  | "usersAdmin";
+export type E2eFixtures = { users: Record<FixtureUser, Credentials> };
 
 let cached: E2eFixtures | undefined;
 export function fixtures(): E2eFixtures {

@@ -2,8 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { accountNameSchema, AccountNameTakenError, renameAccount } from "@/lib/accounts";
-import { getCurrentUser } from "@/lib/auth/session";
-import { PERMISSION_DENIED, type FormState } from "@/lib/form-state";
+import { authorizeSettingsChange } from "@/lib/auth/session";
+import type { FormState } from "@/lib/form-state";
 
 const schema = z.object({ name: accountNameSchema });
 
@@ -13,9 +13,8 @@ export async function renameAccountAction(_previous: FormState, formData: FormDa
   if (!parsed.success) {
     return { status: "error", message: "Check the highlighted field.", fieldErrors: z.flattenError(parsed.error).fieldErrors };
   }
-  const user = await getCurrentUser();
-  if (!user) return { status: "error", message: "Your session has ended. Sign in again." };
-  if (!user.canManage) return PERMISSION_DENIED;
+  const { user, error } = await authorizeSettingsChange();
+  if (error) return error;
   try {
     await renameAccount(user.account.id, parsed.data.name, user.email);
   } catch (error) {
