@@ -74,3 +74,9 @@ export function newMessageId(): string {
   }
   return `msg_${encodeCrockford(BigInt(lastTime), 10)}${encodeCrockford(lastRandom, 16)}`;
 }
+
+// The smallest message id of a given time: push ids are time-ordered, so a time range is an id range
+// (which the (account, id) index serves without a scan of created_at).
+export function messageIdLowerBound(time: Date): string {
+  return `msg_${encodeCrockford(BigInt(Math.max(0, time.getTime())), 10)}${"0".repeat(16)}`;
+}

@@ -1,44 +1,67 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PushesChart } from "@/components/dashboard/pushes-chart";
+import { Stat } from "@/components/dashboard/stat";
 import { DeviceStatusBadge } from "@/components/devices/status-badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
+import { FailureBanner } from "@/components/webhook/failure-banner";
 import { IntegrationStateBadge } from "@/components/webhook/integration-state-badge";
-import { requireUser } from "@/lib/auth/session";
 import { listAuditEntries } from "@/lib/audit";
+import { requireUser } from "@/lib/auth/session";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { countDevicesByStatus } from "@/lib/devices";
 import { getWebhookOverview } from "@/lib/webhooks/overview";
+import { getDeliveryStats } from "@/lib/webhooks/stats";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
+const LOG = "/event-log/webhook";
+const linkClass = "text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300";
+
+function formatRate(rate: number | null): string {
+  return rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`;
+}
+
+function formatMs(ms: number | null): string {
+  return ms === null ? "—" : `${ms} ms`;
+}
+
 export default async function DashboardPage() {
   const user = await requireUser();
-  const [counts, activity, webhook] = await Promise.all([
-    countDevicesByStatus(user.account.id),
-    listAuditEntries(user.account.id, 5),
-    getWebhookOverview(user.account.id),
+  const accountId = user.account.id;
+  const [counts, activity, webhook, stats] = await Promise.all([
+    countDevicesByStatus(accountId),
+    listAuditEntries(accountId, 5),
+    getWebhookOverview(accountId),
+    getDeliveryStats(accountId),
   ]);
-  const total = DEVICE_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+  const totalDevices = DEVICE_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+  const settings = webhook.settings;
 
   return (
     <>
-      <PageHeader title="Dashboard" description={`${user.account.name} at a glance.`} />
+      <PageHeader title="Dashboard" description={`${user.account.name} at a glance. Delivery figures cover the last 24 hours.`} />
+      {settings && (
+        <FailureBanner
+          state={webhook.state}
+          warning={webhook.warning}
+          consecutiveFailures={settings.consecutiveFailures}
+          threshold={settings.disableAfterFailures}
+          disabledReason={settings.disabledReason}
+          disabledAt={settings.disabledAt}
+          heldNotifications={webhook.heldNotifications}
+        />
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Webhook integration" className="lg:col-span-1" actions={<IntegrationStateBadge state={webhook.state} />}>
-          {webhook.settings ? (
-            <dl className="grid grid-cols-[1fr_auto] gap-y-1.5 text-sm">
-              <dt>Consecutive failed pushes</dt>
-              <dd className="text-right tabular-nums" data-testid="consecutive-failures">
-                {webhook.settings.consecutiveFailures} / {webhook.settings.disableAfterFailures}
-              </dd>
-              <dt>Held notifications</dt>
-              <dd className="text-right tabular-nums">{webhook.heldNotifications}</dd>
-              <dt>Failed notifications</dt>
-              <dd className="text-right tabular-nums">{webhook.failedNotifications}</dd>
-            </dl>
+        <Card title="Webhook integration" actions={<IntegrationStateBadge state={webhook.state} />}>
+          {settings ? (
+            <div className="grid grid-cols-2 gap-3">
+              <Stat label="Consecutive failures" value={`${settings.consecutiveFailures} / ${settings.disableAfterFailures}`} href="/settings/integrations" testId="consecutive-failures" hint="disabled at the limit" />
+              <Stat label="Held" value={webhook.heldNotifications} href={`${LOG}?result=held`} testId="held-count" hint="kept while disabled" />
+            </div>
           ) : (
             <p className="text-sm">
               {user.account.plan === "enterprise"
@@ -46,21 +69,39 @@ export default async function DashboardPage() {
                 : "Webhooks are an enterprise-plan feature; this account is on the standard plan."}
             </p>
           )}
-          <Link href="/settings/integrations" className="mt-3 inline-block text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-            Open webhook settings
-          </Link>
+          <Link href="/settings/integrations" className={`mt-3 inline-block ${linkClass}`}>Open webhook settings</Link>
         </Card>
-        <Card title="Devices" description={`${total} device${total === 1 ? "" : "s"} in this account`} className="lg:col-span-2">
-          {total === 0 ? (
+        <Card title="Delivery" description="Pushes settled in the last 24 hours">
+          <div className="grid grid-cols-2 gap-3">
+            <Stat label="Success rate" value={formatRate(stats.successRate)} href={LOG} testId="success-rate" hint={`${stats.succeeded} succeeded`} />
+            <Stat label="Failed pushes" value={stats.failed} href={`${LOG}?result=failed`} testId="failed-pushes" hint={`${webhook.failedNotifications} notifications not delivered`} />
+          </div>
+        </Card>
+        <Card title="Latency" description="One HTTP attempt, successful ones, last 24 hours">
+          <div className="grid grid-cols-2 gap-3">
+            <Stat label="Median" value={formatMs(stats.latencyP50Ms)} href={`${LOG}?result=succeeded`} testId="latency-p50" />
+            <Stat label="95th percentile" value={formatMs(stats.latencyP95Ms)} href={`${LOG}?result=succeeded`} testId="latency-p95" />
+          </div>
+        </Card>
+      </div>
+
+      <Card title="Pushes per hour" className="mt-6">
+        {stats.succeeded + stats.failed === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No pushes in the last 24 hours.</p>
+        ) : (
+          <PushesChart hours={stats.hours} />
+        )}
+      </Card>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+        <Card title="Devices" description={`${totalDevices} device${totalDevices === 1 ? "" : "s"} in this account`} className="lg:col-span-2">
+          {totalDevices === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No devices have enrolled yet.</p>
           ) : (
             <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
               {DEVICE_STATUSES.map((status) => (
                 <li key={status}>
-                  <Link
-                    href={`/devices?status=${status}`}
-                    className="block rounded-md border border-slate-200 px-3 py-2.5 hover:border-indigo-400 dark:border-slate-800"
-                  >
+                  <Link href={`/devices?status=${status}`} className="block rounded-md border border-slate-200 px-3 py-2.5 hover:border-indigo-400 dark:border-slate-800">
                     <span className="block text-2xl font-semibold tabular-nums" data-testid={`count-${status}`}>{counts[status]}</span>
                     <DeviceStatusBadge status={status} />
                   </Link>
@@ -69,9 +110,24 @@ export default async function DashboardPage() {
             </ul>
           )}
         </Card>
+        <Card title="Last error">
+          {stats.lastError ? (
+            <div className="text-sm" data-testid="last-error">
+              <p className="font-medium">
+                {stats.lastError.statusCode ? `HTTP ${stats.lastError.statusCode}` : (stats.lastError.errorClass ?? "error").replaceAll("_", " ")}
+              </p>
+              {stats.lastError.message && <p className="mt-1 text-slate-600 dark:text-slate-400">{stats.lastError.message}</p>}
+              <p className="mt-1 text-slate-600 dark:text-slate-400"><Time date={stats.lastError.at} relative /></p>
+              <Link href={`${LOG}/${stats.lastError.pushId}`} className={`mt-2 inline-block ${linkClass}`}>Open the push</Link>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No failed attempts recorded.</p>
+          )}
+        </Card>
       </div>
+
       <div className="mt-6">
-        <Card title="Recent admin activity" actions={<Link href="/event-log/admin" className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">View all</Link>}>
+        <Card title="Recent admin activity" actions={<Link href="/event-log/admin" className={linkClass}>View all</Link>}>
           {activity.length === 0 ? (
             <EmptyState title="No changes yet">Settings changes and new users will be listed here.</EmptyState>
           ) : (
