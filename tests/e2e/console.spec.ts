@@ -24,8 +24,13 @@ function screenshotName(path: string, suffix = "") {
   return `screenshots/${path.replace(/^\//, "").replaceAll("/", "-") || "home"}${suffix}.png`;
 }
 
-test("every console page renders, passes axe and is saved as a screenshot", async ({ page }, testInfo) => {
+test("every console page renders without console errors or hydration warnings, passes axe and is saved as a screenshot", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || /hydrat/i.test(message.text())) problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
   await signIn(page, fixtures().users.owner);
   for (const { path, heading } of PAGES) {
     await page.goto(path);
@@ -33,6 +38,7 @@ test("every console page renders, passes axe and is saved as a screenshot", asyn
     await expectNoSeriousAxeViolations(page);
     await page.screenshot({ path: testInfo.outputPath(screenshotName(path)), fullPage: true });
   }
+  expect(problems).toEqual([]);
 });
 
 test("the sign-in page passes axe", async ({ page }, testInfo) => {
