@@ -9,7 +9,10 @@ const { startDelivery } = await import("@/lib/webhooks/process");
 const { db } = await import("@/lib/db");
 const delivery = startDelivery();
 
-logger.info({ pid: process.pid }, "webhook worker running");
+// The dispatcher's timers do not hold a process open (the web process exits on its own terms);
+// a worker lives until it is told to stop, even while idle.
+const keepAlive = setInterval(() => undefined, 2 ** 30);
+logger.info("webhook worker running");
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -17,6 +20,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "webhook worker stopping: finishing attempts under way");
+    clearInterval(keepAlive);
     await delivery.stop();
     await db.$disconnect();
     process.exit(0);
