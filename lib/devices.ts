@@ -1,23 +1,65 @@
 // Devices of an account. Owns the devices table.
 import "server-only";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
+import type { Device } from "@/lib/generated/prisma/client";
 
 export type DeviceListFilter = { query?: string; status?: DeviceStatus };
 
 export const DEVICE_PAGE_SIZE = 50;
 
-export function listDevices(accountId: string, filter: DeviceListFilter = {}, take = DEVICE_PAGE_SIZE) {
+function deviceWhere(accountId: string, filter: DeviceListFilter): Prisma.DeviceWhereInput {
   const query = filter.query?.trim();
-  return db.device.findMany({
+  return {
+    accountId,
+    status: filter.status,
+    ...(query ? { OR: [{ deviceId: { contains: query } }, { name: { contains: query } }] } : {}),
+  };
+}
+
+// Where a page of the device list starts: after a device id (next page) or before one (previous page).
+export type DevicePageCursor = { after?: string; before?: string };
+
+export type DevicePage = {
+  devices: Device[];
+  // The cursors of the neighbouring pages, null at either end.
+  nextAfter: string | null;
+  previousBefore: string | null;
+};
+
+// One page of the device list, ordered by device id. Keyset pagination on the device id, which is
+// unique in an account and never changes: every device appears on exactly one page however large
+// the list, and a device whose status changes while someone pages does not jump between pages (as
+// it would when ordered by last update). The (account_id, device_id) unique index serves the order.
+export async function listDevicePage(accountId: string, filter: DeviceListFilter = {}, cursor: DevicePageCursor = {}, limit = DEVICE_PAGE_SIZE): Promise<DevicePage> {
+  const where = deviceWhere(accountId, filter);
+  const backwards = cursor.before !== undefined && cursor.after === undefined;
+  const rows = await db.device.findMany({
     where: {
-      accountId,
-      status: filter.status,
-      ...(query ? { OR: [{ deviceId: { contains: query } }, { name: { contains: query } }] } : {}),
+      ...where,
+      ...(backwards ? { deviceId: { lt: cursor.before } } : cursor.after !== undefined ? { deviceId: { gt: cursor.after } } : {}),
     },
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
-    take,
+    orderBy: { deviceId: backwards ? "desc" : "asc" },
+    take: limit + 1,
   });
+  const more = rows.length > limit;
+  const devices = rows.slice(0, limit);
+  if (backwards) devices.reverse();
+  if (devices.length === 0) return { devices, nextAfter: null, previousBefore: null };
+
+  const first = devices[0]!.deviceId;
+  const last = devices[devices.length - 1]!.deviceId;
+  // The side we came from has devices when the cursor device (or one beyond it) still matches.
+  const hasBeyond = async (condition: Prisma.StringFilter) => (await db.device.findFirst({ where: { ...where, deviceId: condition }, select: { id: true } })) !== null;
+  if (backwards) {
+    return { devices, previousBefore: more ? first : null, nextAfter: (await hasBeyond({ gt: last })) ? last : null };
+  }
+  return { devices, nextAfter: more ? last : null, previousBefore: cursor.after !== undefined && (await hasBeyond({ lt: first })) ? first : null };
+}
+
+// One device of the account by its vendor-facing id; null when this account has none with that id.
+export function getDevice(accountId: string, deviceId: string) {
+  return db.device.findUnique({ where: { accountId_deviceId: { accountId, deviceId } } });
 }
 
 // Device counts per status, with every status present (zero when none).

@@ -1,5 +1,6 @@
 // The prominent notices about delivery health: auto-disabled (with why and when), or failures
-// approaching the threshold (at 50% and 90% of it).
+// approaching the threshold (at 50% and 90% of it). Pages that let the user act pass `actions`.
+import type { ReactNode } from "react";
 import { Time } from "@/components/ui/time";
 
 type Props = {
@@ -10,19 +11,42 @@ type Props = {
   disabledReason: string | null;
   disabledAt: Date | null;
   heldNotifications: number;
+  actions?: ReactNode;
 };
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
 
 export function FailureBanner(props: Props) {
   if (props.state === "auto_disabled") {
     return (
-      <div role="status" data-testid="auto-disabled-banner" className="mb-6 rounded-lg border border-red-300 bg-red-50 px-5 py-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        <h2 className="font-semibold">Webhook delivery is disabled</h2>
+      <section aria-labelledby="auto-disabled-title" data-testid="auto-disabled-banner" className="mb-6 rounded-lg border border-red-300 bg-red-50 px-5 py-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <h2 id="auto-disabled-title" className="flex items-center gap-2 font-semibold">
+          <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5 shrink-0 fill-current">
+            <path d="M10 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Zm0 4a1 1 0 0 0-1 1v4a1 1 0 1 0 2 0V7a1 1 0 0 0-1-1Zm0 8.5a1.1 1.1 0 1 0 0-2.2 1.1 1.1 0 0 0 0 2.2Z" />
+          </svg>
+          Webhook delivery is disabled
+        </h2>
         <p className="mt-1 text-sm">
-          {props.disabledReason} {props.disabledAt && <>Since <Time date={props.disabledAt} />.</>} {props.consecutiveFailures} consecutive
-          failed pushes; {props.heldNotifications} notification{props.heldNotifications === 1 ? " is" : "s are"} held and will be sent when an
-          administrator re-enables the integration.
+          {props.disabledReason} {props.disabledAt && <>Disabled on <Time date={props.disabledAt} />.</>}
         </p>
-      </div>
+        <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-1 text-sm">
+          <div className="flex gap-1.5">
+            <dt>Consecutive failed pushes:</dt>
+            <dd data-testid="banner-failures" className="font-semibold tabular-nums">{props.consecutiveFailures}</dd>
+          </div>
+          <div className="flex gap-1.5">
+            <dt>Held notifications:</dt>
+            <dd data-testid="banner-held" className="font-semibold tabular-nums">{props.heldNotifications}</dd>
+          </div>
+        </dl>
+        <p className="mt-2 text-sm">
+          {plural(props.heldNotifications, "status change is", "status changes are")} held: kept, not sent, until an administrator re-enables
+          the integration. Check the receiver and the Event Log before re-enabling.
+        </p>
+        {props.actions}
+      </section>
     );
   }
   if (props.warning === "none") return null;

@@ -5,6 +5,7 @@ import { db, type Prisma } from "@/lib/db";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
+import { publishingPushChange, publishPushChange } from "@/lib/webhooks/live";
 import {
   accountsWithPendingNotifications,
   holdPendingNotifications,
@@ -45,6 +46,7 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
         return batch.length;
       });
       if (size > 0) created++;
+      if (size > 0) publishPushChange(accountId);
       if (size < config.maxBatch) break;
     }
   }
@@ -160,6 +162,7 @@ export async function recordTestPush(accountId: string, push: { id: string; body
       attempts: { create: attemptData(attempt, accountId) },
     },
   });
+  publishPushChange(accountId);
 }
 
 export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held"; disabledIntegration: boolean };
@@ -200,7 +203,7 @@ export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | n
     if (state !== "retrying") await setPushNotificationsState(tx, push.id, state === "succeeded" ? "delivered" : state);
     if (disabledIntegration) await holdOpenPushes(tx, push.accountId, push.id, now);
     return { state, disabledIntegration };
-  });
+  }).then(publishingPushChange(push.accountId));
 }
 
 // Pushes waiting to be sent when the integration is disabled are kept as held, never dropped.
@@ -245,6 +248,7 @@ export async function redeliverPush(accountId: string, pushId: string, now = new
     return redeliverInTx(tx, original, now);
   });
   signalNewWork();
+  publishPushChange(accountId);
   return id;
 }
 
@@ -252,6 +256,7 @@ export async function redeliverPush(accountId: string, pushId: string, now = new
 export async function redeliverSince(accountId: string, since: Date, now = new Date()): Promise<number> {
   const count = await db.$transaction(async (tx) => redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now));
   if (count > 0) signalNewWork();
+  if (count > 0) publishPushChange(accountId);
   return count;
 }
 

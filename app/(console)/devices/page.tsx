@@ -1,80 +1,78 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { z } from "zod";
-import { DeviceStatusBadge } from "@/components/devices/status-badge";
-import { buttonClass } from "@/components/ui/button";
+import { AddDeviceForm } from "@/components/devices/add-device-form";
+import { DeviceFilterForm } from "@/components/devices/device-filter-form";
+import { DevicesTable } from "@/components/devices/devices-table";
+import { LinkButton } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { inputClass } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
+import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
-import { DEVICE_STATUS_LABELS, DEVICE_STATUSES } from "@/lib/contract/statuses";
-import { DEVICE_PAGE_SIZE, listDevices } from "@/lib/devices";
+import { DEVICE_STATUSES } from "@/lib/contract/statuses";
+import { listDevicePage } from "@/lib/devices";
+import { addDeviceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Devices" };
 
-// Unknown or malformed filters are ignored rather than failing the page.
-const filterSchema = z.object({
-  q: z.string().max(200).optional().catch(undefined),
+// Unknown or malformed parameters are ignored rather than failing the page.
+const paramsSchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
   status: z.enum(DEVICE_STATUSES).optional().catch(undefined),
+  after: z.string().min(1).max(128).optional().catch(undefined),
+  before: z.string().min(1).max(128).optional().catch(undefined),
+  add: z.literal("1").optional().catch(undefined),
 });
 
 export default async function DevicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const filter = filterSchema.parse(await searchParams);
-  const devices = await listDevices(user.account.id, { query: filter.q, status: filter.status });
-  const filtered = Boolean(filter.q || filter.status);
+  const params = paramsSchema.parse(await searchParams);
+  const filter = { query: params.q || undefined, status: params.status };
+  const page = await listDevicePage(user.account.id, filter, { after: params.after, before: params.before });
+  const filtered = Boolean(filter.query || filter.status);
+  const adding = user.canManage && params.add === "1";
+
+  const link = (extra: Record<string, string | null | undefined>) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries({ q: filter.query, status: filter.status, ...extra })) if (value) query.set(key, value);
+    return query.size ? `/devices?${query}` : "/devices";
+  };
 
   return (
     <>
-      <PageHeader title="Devices" description="Every device enrolled in this account and its current compliance status." />
-      <form role="search" className="mb-4 flex flex-wrap items-end gap-3" action="/devices">
-        <div className="min-w-56 flex-1">
-          <label htmlFor="device-search" className="block text-sm font-medium">Search</label>
-          <input id="device-search" name="q" type="search" defaultValue={filter.q} placeholder="Device id or name" className={`mt-1.5 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="device-status" className="block text-sm font-medium">Status</label>
-          <select id="device-status" name="status" defaultValue={filter.status ?? ""} className={`mt-1.5 ${inputClass}`}>
-            <option value="">All statuses</option>
-            {DEVICE_STATUSES.map((status) => (
-              <option key={status} value={status}>{DEVICE_STATUS_LABELS[status]}</option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className={buttonClass("secondary")}>Apply</button>
-      </form>
-      {devices.length === 0 ? (
-        <EmptyState title={filtered ? "No devices match" : "No devices yet"}>
+      <PageHeader
+        title="Devices"
+        description="Every device enrolled in this account and its current compliance status. Open a device to see its history and the webhook pushes that carried it."
+        actions={user.canManage && !adding ? <LinkButton href={link({ add: "1" })}>Add device</LinkButton> : undefined}
+      />
+      {adding && (
+        <Card
+          title="Add device"
+          description="Enroll a device by hand, as its agent would."
+          className="mb-6"
+          actions={<Link href={link({})} className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">Close</Link>}
+        >
+          <AddDeviceForm action={addDeviceAction} />
+        </Card>
+      )}
+      <DeviceFilterForm query={filter.query} status={filter.status} />
+      {page.devices.length === 0 ? (
+        <EmptyState
+          title={filtered ? "No devices match" : params.after || params.before ? "No more devices" : "No devices yet"}
+          action={params.after || params.before ? <LinkButton variant="secondary" href={link({})}>First page</LinkButton> : undefined}
+        >
           {filtered ? "Try another search or status." : "Devices appear here as soon as their agent enrolls."}
         </EmptyState>
       ) : (
         <>
-          <Table caption="Devices">
-            <thead className="bg-slate-50 dark:bg-slate-900">
-              <tr>
-                <Th>Device id</Th>
-                <Th>Name</Th>
-                <Th>Platform</Th>
-                <Th>Status</Th>
-                <Th>Last seen</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {devices.map((device) => (
-                <tr key={device.id}>
-                  <Td className="font-mono text-xs">{device.deviceId}</Td>
-                  <Td>{device.name}</Td>
-                  <Td>{device.platform}</Td>
-                  <Td><DeviceStatusBadge status={device.status} /></Td>
-                  <Td className="text-slate-600 dark:text-slate-400">{device.lastSeenAt ? <Time date={device.lastSeenAt} relative /> : "Never"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          {devices.length === DEVICE_PAGE_SIZE && (
-            <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">Showing the {DEVICE_PAGE_SIZE} most recently updated devices; narrow the search to find others.</p>
-          )}
+          <DevicesTable devices={page.devices} />
+          <Pager
+            label="Device pages"
+            firstHref={link({})}
+            previousHref={page.previousBefore !== null ? link({ before: page.previousBefore }) : null}
+            nextHref={page.nextAfter !== null ? link({ after: page.nextAfter }) : null}
+          />
         </>
       )}
     </>

@@ -1,100 +1,105 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LiveUpdates } from "@/components/event-log/live-updates";
+import { listHref, LogPager, pageHref } from "@/components/event-log/log-pager";
+import { PushFilters } from "@/components/event-log/push-filters";
+import { PushTable } from "@/components/event-log/push-table";
+import { RedeliverSinceForm } from "@/components/event-log/redeliver-since-form";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { inputClass } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
-import { HttpStatus, PushResultBadge } from "@/components/webhook/push-result-badge";
 import { requireUser } from "@/lib/auth/session";
-import { listPushes, PUSH_RESULTS, pushFilterSchema } from "@/lib/webhooks/event-log";
+import { listPushPage, PUSH_RESULTS, pushFilterQuery, readPushFilter } from "@/lib/webhooks/event-log";
+import { getWebhookOverview } from "@/lib/webhooks/overview";
+import { redeliverSinceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Webhook log" };
 
+const PATH = "/event-log/webhook";
+const DAY_MS = 24 * 60 * 60 * 1000;
+const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
+
 type SearchParams = Record<string, string | string[] | undefined>;
 
-// Filters from the URL; a malformed one is dropped rather than failing the page.
-function readFilter(params: SearchParams) {
-  const single = (value: string | string[] | undefined) => (typeof value === "string" && value !== "" ? value : undefined);
-  const raw = { result: single(params.result), httpStatus: single(params.status), deviceId: single(params.device) };
-  const parsed = pushFilterSchema.safeParse(raw);
-  return parsed.success ? parsed.data : {};
+function toQuery(params: SearchParams): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string") query.set(key, value);
+  return query;
+}
+
+// What an empty first page means depends on whether anything can be sent at all.
+function NoPushesYet({ state }: { state: Awaited<ReturnType<typeof getWebhookOverview>>["state"] }) {
+  if (state === "not_configured") {
+    return (
+      <EmptyState title="No webhook pushes yet" action={<Link href="/settings/integrations" className={buttonClass("primary")}>Set up the webhook</Link>}>
+        No callback URL is configured for this account, so nothing has been sent. Once the webhook is set up, every push to
+        your callback URL is listed here with its HTTP status, attempts and timing.
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title="No webhook pushes yet">
+      {state === "enabled"
+        ? "The webhook is on. The next device status change it is subscribed to is pushed to your callback URL and appears here within seconds."
+        : "The webhook is turned off, so nothing is sent. Changes made while it is off are kept and can be delivered when it is turned on again."}
+    </EmptyState>
+  );
 }
 
 export default async function WebhookLogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
-  const params = await searchParams;
-  const filter = readFilter(params);
-  const cursor = typeof params.before === "string" && /^msg_[0-9A-Z]{26}$/.test(params.before) ? params.before : undefined;
-  const { pushes, nextCursor } = await listPushes(user.account.id, filter, cursor);
-  const query = new URLSearchParams(Object.entries({ result: filter.result, status: filter.httpStatus, device: filter.deviceId }).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const params = toQuery(await searchParams);
+  const form = readPushFilter(params);
+  const request = { before: params.get("before") ?? undefined, after: params.get("after") ?? undefined };
+  const [page, overview] = await Promise.all([listPushPage(user.account.id, form.filter, request), getWebhookOverview(user.account.id)]);
+  const query = pushFilterQuery(form);
+  const filtered = query.size > 0;
+  const firstPage = page.newer === null;
+  const newestHref = listHref(PATH, query);
+  const exportHref = `/api/event-log/webhook.csv${query.size > 0 ? `?${query}` : ""}`;
+  const defaultSince = new Date(Date.now() - DAY_MS).toISOString().slice(0, 16);
 
   return (
-    <>
-      <form className="mb-4 flex flex-wrap items-end gap-3" action="/event-log/webhook">
-        <div>
-          <label htmlFor="log-result" className="block text-sm font-medium">Result</label>
-          <select id="log-result" name="result" defaultValue={filter.result ?? ""} className={`mt-1.5 ${inputClass}`}>
-            <option value="">Any result</option>
-            {PUSH_RESULTS.map((result) => <option key={result} value={result}>{result}</option>)}
-          </select>
+    <section aria-labelledby="pushes-heading">
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 space-y-1">
+          <h2 id="pushes-heading" className="text-lg font-semibold">Pushes to your callback URL</h2>
+          <LiveUpdates enabled={firstPage} newestHref={newestHref} />
         </div>
-        <div>
-          <label htmlFor="log-status" className="block text-sm font-medium">HTTP status</label>
-          <input id="log-status" name="status" defaultValue={filter.httpStatus} placeholder="404, 5xx or none" className={`mt-1.5 w-40 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="log-device" className="block text-sm font-medium">Device id</label>
-          <input id="log-device" name="device" defaultValue={filter.deviceId} className={`mt-1.5 w-48 ${inputClass}`} />
-        </div>
-        <button type="submit" className={buttonClass("secondary")}>Apply</button>
-      </form>
-      {pushes.length === 0 ? (
-        <EmptyState title={query.size || cursor ? "No pushes match" : "No webhook pushes yet"}>
-          {query.size || cursor
-            ? "Try other filters."
-            : "Every push to your callback URL will be listed here with its HTTP status, attempts and timing. Nothing has been sent from this account."}
+        <a href={exportHref} download className={buttonClass("secondary")}>
+          Export CSV<span className="sr-only"> of the {filtered ? "filtered " : ""}pushes</span>
+        </a>
+      </div>
+      <PushFilters values={form.values} errors={form.errors} results={PUSH_RESULTS} clearHref={filtered || Object.keys(form.errors).length > 0 ? PATH : null} />
+      {user.canManage && (page.pushes.length > 0 || filtered || !firstPage) && (
+        <details className="group mb-4 rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <summary className="cursor-pointer list-none rounded-lg px-4 py-3 text-sm font-medium hover:bg-slate-50 dark:hover:bg-slate-800">
+            <span aria-hidden className="mr-2 inline-block transition-transform group-open:rotate-90">›</span>
+            Redeliver failed and held pushes since…
+          </summary>
+          <div className="border-t border-slate-200 px-4 py-4 dark:border-slate-800">
+            <RedeliverSinceForm defaultSince={defaultSince} action={redeliverSinceAction} />
+          </div>
+        </details>
+      )}
+      {page.pushes.length > 0 ? (
+        <PushTable pushes={page.pushes} />
+      ) : filtered ? (
+        <EmptyState title="No pushes match these filters" action={<Link href={PATH} className={buttonClass("secondary")}>Clear filters</Link>}>
+          Nothing in this account&apos;s webhook log matches. Widen the time range or remove a filter.
+        </EmptyState>
+      ) : !firstPage ? (
+        <EmptyState title="No older pushes">
+          You have reached the end of the log. <Link href={PATH} className={linkClass}>Back to the newest pushes</Link>
         </EmptyState>
       ) : (
-        <>
-          <Table caption="Webhook pushes, newest first">
-            <thead className="bg-slate-50 dark:bg-slate-900">
-              <tr>
-                <Th>Time</Th>
-                <Th>Devices</Th>
-                <Th>Statuses</Th>
-                <Th>HTTP</Th>
-                <Th>Attempts</Th>
-                <Th>Duration</Th>
-                <Th>Result</Th>
-                <Th>Webhook id</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {pushes.map((push) => (
-                <tr key={push.id}>
-                  <Td className="text-slate-600 dark:text-slate-400"><Time date={push.createdAt} /></Td>
-                  <Td className="font-mono text-xs">
-                    {push.kind === "test" ? "test push" : push.items.map((item) => item.deviceId).join(", ")}
-                    {push.itemCount > push.items.length && ` +${push.itemCount - push.items.length}`}
-                  </Td>
-                  <Td>{[...new Set(push.items.map((item) => item.status))].join(", ")}</Td>
-                  <Td><HttpStatus code={push.lastStatusCode} errorClass={push.lastErrorClass} /></Td>
-                  <Td className="tabular-nums">{push.attemptCount}</Td>
-                  <Td className="tabular-nums">{push.lastDurationMs === null ? "—" : `${push.lastDurationMs} ms`}</Td>
-                  <Td><PushResultBadge state={push.state} /></Td>
-                  <Td className="font-mono text-xs">{push.id}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          {nextCursor && (
-            <p className="mt-4">
-              <Link className={buttonClass("secondary")} href={`/event-log/webhook?${new URLSearchParams([...query, ["before", nextCursor]])}`}>Older pushes</Link>
-            </p>
-          )}
-        </>
+        <NoPushesYet state={overview.state} />
       )}
-    </>
+      <LogPager
+        label="Webhook log pages"
+        newerHref={pageHref(PATH, query, { after: page.newer })}
+        olderHref={pageHref(PATH, query, { before: page.older })}
+        newestHref={newestHref}
+      />
+    </section>
   );
 }
