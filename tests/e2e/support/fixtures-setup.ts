@@ -20,6 +20,7 @@ const USERS = {
   devicesViewer: { accountName: "Device Fleet", email: "viewer@fleet.test", name: "Dev Viewer", role: "viewer" },
   usersOwner: { accountName: "People Inc", plan: "enterprise", email: "owner@people.test", name: "Pat People", role: "owner" },
   usersAdmin: { accountName: "People Inc", email: "admin@people.test", name: "Abe Admin", role: "admin" },
+  journeyOwner: { accountName: "Journey Health", plan: "enterprise", email: "owner@journey.test", name: "Jo Journey", role: "owner" },
 } satisfies Record<string, NewUser>;
 
 export async function createE2eFixtures(): Promise<E2eFixtures> {

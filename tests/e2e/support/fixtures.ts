@@ -16,7 +16,8 @@ export type FixtureUser =
   | "devicesAdmin"
   | "devicesViewer"
   | "usersOwner"
-  | "usersAdmin";
+  | "usersAdmin"
+  | "journeyOwner";
 export type E2eFixtures = { users: Record<FixtureUser, Credentials> };
 
 let cached: E2eFixtures | undefined;
