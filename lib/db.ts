@@ -28,8 +28,9 @@ export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient
 // Kept on globalThis so that dev-mode hot reloads reuse one connection.
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
-export const db: PrismaClient = globalForPrisma.prisma ?? createPrismaClient();
-if (env.NODE_ENV !== "production") globalForPrisma.prisma = db;
+// Also in production: Next.js may load this module once for instrumentation (the dispatcher) and once
+// for pages, and two SQLite connections in one process would block each other's writes.
+export const db: PrismaClient = (globalForPrisma.prisma ??= createPrismaClient());
 
 export type Db = PrismaClient;
 export type { Prisma } from "@/lib/generated/prisma/client";
