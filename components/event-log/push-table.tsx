@@ -21,13 +21,21 @@ export type PushRow = {
 
 export const pushHref = (id: string) => `/event-log/webhook/${encodeURIComponent(id)}`;
 
+// Each device the push carried with the status it reported; test pushes carry a sample only.
 function Devices({ push }: { push: PushRow }) {
-  if (push.kind === "test") return <span className="text-slate-600 dark:text-slate-400">Sample device</span>;
+  if (push.kind === "test") return <span className="text-slate-600 dark:text-slate-400">Sample notification</span>;
   const more = push.itemCount - push.items.length;
   return (
     <>
-      <span className="font-mono text-xs">{push.items.map((item) => item.deviceId).join(", ")}</span>
-      {more > 0 && <span className="ml-1 text-xs text-slate-600 dark:text-slate-400">+{more} more</span>}
+      <ul className="space-y-1">
+        {push.items.map((item, index) => (
+          <li key={`${index}:${item.deviceId}`} className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+            <span className="break-all font-mono text-xs">{item.deviceId}</span>
+            <DeviceStatusBadge status={item.status} />
+          </li>
+        ))}
+      </ul>
+      {more > 0 && <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">+{more} more in this push</p>}
     </>
   );
 }
@@ -40,8 +48,7 @@ export function PushTable({ pushes }: { pushes: PushRow[] }) {
           <Th>Time</Th>
           <Th>Result</Th>
           <Th>HTTP</Th>
-          <Th>Devices</Th>
-          <Th>Statuses</Th>
+          <Th>Devices and statuses</Th>
           <Th>Attempts</Th>
           <Th>Duration</Th>
         </tr>
@@ -61,12 +68,7 @@ export function PushTable({ pushes }: { pushes: PushRow[] }) {
             </Td>
             <Td><PushResultBadge state={push.state} /></Td>
             <Td><HttpStatus code={push.lastStatusCode} errorClass={push.lastErrorClass} /></Td>
-            <Td><span className="block min-w-40 max-w-64 whitespace-normal break-all"><Devices push={push} /></span></Td>
-            <Td>
-              <span className="flex flex-wrap gap-1">
-                {[...new Set(push.items.map((item) => item.status))].map((status) => <DeviceStatusBadge key={status} status={status} />)}
-              </span>
-            </Td>
+            <Td><div className="min-w-48 max-w-80 whitespace-normal"><Devices push={push} /></div></Td>
             <Td className="tabular-nums">{push.attemptCount}</Td>
             <Td className="tabular-nums">{push.lastDurationMs === null ? "—" : `${push.lastDurationMs} ms`}</Td>
           </tr>

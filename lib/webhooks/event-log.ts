@@ -8,7 +8,6 @@ import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
 
 export const PUSH_RESULTS = ["succeeded", "failed", "retrying", "held", "queued", "sending"] as const;
-export const PUSH_KINDS = ["delivery", "redelivery", "test"] as const;
 
 const HTTP_STATUS_MESSAGE = "Use a code like 404, a class like 5xx, or none.";
 export const pushFilterSchema = z.object({

@@ -84,7 +84,7 @@ export default async function DeviceLogPage({ searchParams }: { searchParams: Pr
                     <Link href={deviceHref(event.deviceId)} className={linkClass}>{event.deviceId}</Link>
                   </span>
                 </Td>
-                <Td>{event.previousStatus ? <DeviceStatusBadge status={event.previousStatus} /> : "—"}</Td>
+                <Td>{event.previousStatus ? <DeviceStatusBadge status={event.previousStatus} /> : <span className="text-slate-600 dark:text-slate-400">Enrolled</span>}</Td>
                 <Td><DeviceStatusBadge status={event.status} /></Td>
                 <Td>{event.actor}</Td>
               </tr>
