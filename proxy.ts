@@ -1,5 +1,6 @@
 // Sends signed-out visitors of any console page to /signin, and back to the page after sign-in.
 // APIs are not redirected: they answer 401 themselves. Pages check the session again on the server.
+// The docs are public: vendors' engineers read them without a console account.
 import { withAuth } from "next-auth/middleware";
 import { env } from "@/lib/env";
 
@@ -9,5 +10,5 @@ export default withAuth({
 });
 
 export const config = {
-  matcher: ["/((?!signin|api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!signin|docs|api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

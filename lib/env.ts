@@ -37,6 +37,7 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag,
   WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DISPATCHER_IN_PROCESS: booleanFlag.default(true),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, "must be 32 bytes in base64 (openssl rand -base64 32)")

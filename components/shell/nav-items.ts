@@ -12,7 +12,9 @@ export const NAV_ITEMS: NavItem[] = [
     children: [
       { href: "/settings/integrations", label: "Integrations", match: "/settings/integrations" },
       { href: "/settings/users", label: "Users", match: "/settings/users" },
+      { href: "/settings/api-tokens", label: "API tokens", match: "/settings/api-tokens" },
       { href: "/settings/account", label: "Account", match: "/settings/account" },
     ],
   },
+  { href: "/docs", label: "Docs", match: "/docs" },
 ];

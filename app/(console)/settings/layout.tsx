@@ -4,6 +4,7 @@ import { SectionTabs } from "@/components/shell/section-tabs";
 const TABS = [
   { href: "/settings/integrations", label: "Integrations" },
   { href: "/settings/users", label: "Users" },
+  { href: "/settings/api-tokens", label: "API tokens" },
   { href: "/settings/account", label: "Account" },
 ];
 
