@@ -3,7 +3,7 @@ import { ApiProblem, problemResponse } from "@/lib/api/problem";
 
 export const dynamic = "force-dynamic";
 
-function noSuchEndpoint(): Response {
+async function noSuchEndpoint(): Promise<Response> {
   return problemResponse(new ApiProblem(404, "no_such_endpoint", "There is no API endpoint at this path. The operations are listed in /api/v1/openapi.json."));
 }
 
