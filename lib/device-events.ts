@@ -28,15 +28,23 @@ export class DeviceExistsError extends Error {
 
 export type StatusChange = { changed: boolean; eventId: string | null; notified: boolean };
 
+// How long a status change's transaction may run before Prisma rolls it back (Prisma's default, stated
+// because the status-changes poll depends on it). An event is stamped once its transaction has started
+// (on SQLite: holds the write lock), so it commits within this time of its occurred_at, or never.
+export const STATUS_CHANGE_TIMEOUT_MS = 5_000;
+
+// `at`: when the change happened, for changes recorded after the fact (seed data); by default the
+// moment the transaction starts, so that waiting for the database does not age the event.
 async function recordStatusChange(
   accountId: string,
   deviceId: string,
   status: DeviceStatus,
   actor: string,
-  now: Date,
+  at: Date | undefined,
   create?: { name: string; platform: string },
 ): Promise<StatusChange> {
   const result = await db.$transaction(async (tx) => {
+    const now = at ?? new Date();
     const device = await tx.device.findUnique({ where: { accountId_deviceId: { accountId, deviceId } } });
     if (create && device) throw new DeviceExistsError(deviceId);
     if (!create && !device) throw new DeviceNotFoundError(deviceId);
@@ -52,18 +60,18 @@ async function recordStatusChange(
     const state = outboxStateFor(integration, status);
     if (state) await enqueueNotification(tx, { ...event, deviceId }, state);
     return { changed: true, eventId: event.id, notified: state === "pending" };
-  });
+  }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
   if (result.notified) signalNewWork();
   return result;
 }
 
 // Sets a device's status. Setting the status it already has records nothing.
-export function changeDeviceStatus(accountId: string, deviceId: string, status: DeviceStatus, actor: string, now = new Date()) {
+export function changeDeviceStatus(accountId: string, deviceId: string, status: DeviceStatus, actor: string, now?: Date) {
   return recordStatusChange(accountId, deviceId, status, actor, now);
 }
 
 // Enrolls a device: its first status is `installed`.
-export async function createDevice(accountId: string, input: z.input<typeof newDeviceSchema>, actor: string, now = new Date()) {
+export async function createDevice(accountId: string, input: z.input<typeof newDeviceSchema>, actor: string, now?: Date) {
   const data = newDeviceSchema.parse(input);
   try {
     return await recordStatusChange(accountId, data.deviceId, "installed", actor, now, { name: data.name, platform: data.platform });
@@ -75,8 +83,49 @@ export async function createDevice(accountId: string, input: z.input<typeof newD
 }
 
 // Removes a device: its status becomes `deleted`; the row and its history stay for the logs.
-export function deleteDevice(accountId: string, deviceId: string, actor: string, now = new Date()) {
+export function deleteDevice(accountId: string, deviceId: string, actor: string, now?: Date) {
   return recordStatusChange(accountId, deviceId, "deleted", actor, now);
+}
+
+// A device event's place in the (occurred_at, id) order that the API's cursors name.
+export type EventPosition = { occurredAt: Date; id: string };
+
+// Every event older than this has committed: the transaction timeout above, plus a second for the
+// commit itself and for clock differences between processes. The status-changes poll serves only these.
+export const EVENT_SETTLE_MS = STATUS_CHANGE_TIMEOUT_MS + 1_000;
+
+const withNotificationState = { notification: { select: { state: true } } } as const;
+
+// One event of the account, with its notification's state: by id, or a device's latest with a status.
+export function findDeviceEvent(accountId: string, match: { id: string } | { deviceId: string; status: DeviceStatus }) {
+  return db.deviceEvent.findFirst({ where: { accountId, ...match }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], include: withNotificationState });
+}
+
+// A device's status history, newest first, after `before`, with each notification's state.
+export function listDeviceHistoryPage(accountId: string, deviceId: string, before: EventPosition | null, take: number) {
+  return db.deviceEvent.findMany({
+    where: { accountId, deviceId, ...(before ? { occurredAt: { lte: before.occurredAt }, NOT: { occurredAt: before.occurredAt, id: { gte: before.id } } } : {}) },
+    orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+    take,
+    include: withNotificationState,
+  });
+}
+
+// The account's settled events after `after`, oldest first. Only settled ones: a later commit can
+// still bring an event stamped within the last EVENT_SETTLE_MS, which a cursor past it would skip.
+// One range scan of the (account_id, occurred_at) index.
+export function listSettledDeviceEvents(accountId: string, after: EventPosition | null, take: number, now = new Date()) {
+  const settledBefore = new Date(now.getTime() - EVENT_SETTLE_MS);
+  return db.deviceEvent.findMany({
+    where: {
+      accountId,
+      occurredAt: { lt: settledBefore, ...(after ? { gte: after.occurredAt } : {}) },
+      ...(after ? { NOT: { occurredAt: after.occurredAt, id: { lte: after.id } } } : {}),
+    },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    take,
+    select: { id: true, deviceId: true, previousStatus: true, status: true, occurredAt: true },
+  });
 }
 
 export function listDeviceEvents(accountId: string, options: { deviceId?: string; take?: number } = {}) {

@@ -2,6 +2,7 @@
 import "server-only";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db, type Prisma } from "@/lib/db";
+import { DeviceNotFoundError } from "@/lib/device-events";
 import type { Device } from "@/lib/generated/prisma/client";
 
 export type DeviceListFilter = { query?: string; status?: DeviceStatus };
@@ -60,6 +61,13 @@ export async function listDevicePage(accountId: string, filter: DeviceListFilter
 // One device of the account by its vendor-facing id; null when this account has none with that id.
 export function getDevice(accountId: string, deviceId: string) {
   return db.device.findUnique({ where: { accountId_deviceId: { accountId, deviceId } } });
+}
+
+// The device, or DeviceNotFoundError: for callers (the API) that answer an unknown device with an error.
+export async function requireDevice(accountId: string, deviceId: string): Promise<Device> {
+  const device = await getDevice(accountId, deviceId);
+  if (!device) throw new DeviceNotFoundError(deviceId);
+  return device;
 }
 
 // Device counts per status, with every status present (zero when none).

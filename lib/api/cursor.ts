@@ -7,8 +7,8 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
 }
 
-// The cursor's content, checked with `schema`; a cursor that was not ours is a 400 on `cursor`.
-export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S> {
+// The cursor's content, checked with `schema`; a cursor that was not ours is a 400 naming the parameter.
+export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S, parameter = "cursor"): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -16,6 +16,6 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
     value = undefined;
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiProblem(400, "invalid_cursor", "The cursor is not valid; pass next_cursor from a previous page unchanged.", [{ parameter: "cursor", detail: "Not a cursor of this list." }]);
+  if (!parsed.success) throw new ApiProblem(400, "invalid_cursor", "The cursor is not valid; pass next_cursor from a previous page unchanged.", [{ parameter, detail: "Not a cursor of this list." }]);
   return parsed.data;
 }

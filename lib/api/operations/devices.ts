@@ -26,6 +26,34 @@ export const newDeviceBodySchema = named(
   }),
 );
 
+export const deviceEventSchema = named(
+  "DeviceEvent",
+  "One status change of a device, as its history records it.",
+  z.object({
+    id: z.string().describe("The event's id."),
+    device_id: z.string(),
+    previous_status: deviceStatusSchema.nullable().describe("The status before; null for the enrollment."),
+    status: deviceStatusSchema,
+    occurred_at: timestampSchema.describe("When the status changed; the callback's timestamp, as RFC 3339."),
+    actor: z.string().describe("Who made the change: a user's email, an API token (\"api:\" and the token's name and prefix) or a process such as the simulator."),
+    notified: z.boolean().describe("Whether a webhook notification of this change was queued for delivery (false when the webhook is off, not subscribed to this status, or the notification is held)."),
+  }),
+);
+
+export const deviceStatusChangeSchema = named(
+  "DeviceStatusChange",
+  "The answer to a status change: the event that recorded it, and whether this request changed anything.",
+  deviceEventSchema.extend({
+    changed: z.boolean().describe("false when the device already had this status: nothing was recorded or notified, and the event is the one that set it."),
+  }),
+);
+
+export const deviceStatusBodySchema = named(
+  "DeviceStatusUpdate",
+  "The status to set.",
+  z.strictObject({ status: deviceStatusSchema }),
+);
+
 export const deviceIdParams = z.object({ device_id: z.string().min(1).max(128, "No device has an id that long.").describe("The device's vendor-facing id (URL-encoded).") });
 
 export const listDevices = defineOperation({
@@ -56,4 +84,59 @@ export const createDevice = defineOperation({
   errors: [409],
 });
 
-export const DEVICE_OPERATIONS = [listDevices, createDevice];
+export const getDevice = defineOperation({
+  operationId: "getDevice",
+  method: "GET",
+  path: "/devices/{device_id}",
+  tag: "Devices",
+  summary: "Get a device",
+  description: "One device of the account by its device_id, URL-encoded in the path (a space as %20, a slash as %2F). Deleted devices stay readable, with status deleted.",
+  scope: "devices:read",
+  params: deviceIdParams,
+  success: { status: 200, description: "The device.", schema: deviceSchema },
+});
+
+export const deleteDevice = defineOperation({
+  operationId: "deleteDevice",
+  method: "DELETE",
+  path: "/devices/{device_id}",
+  tag: "Devices",
+  summary: "Delete a device",
+  description:
+    "Sets the device's status to deleted, like Delete in the console: a status change that notifies the webhook when it is subscribed to deleted. " +
+    "The device and its history stay, so the logs keep their meaning. Deleting a deleted device changes nothing and answers the device again.",
+  scope: "devices:write",
+  params: deviceIdParams,
+  success: { status: 200, description: "The device, now deleted.", schema: deviceSchema },
+});
+
+export const setDeviceStatus = defineOperation({
+  operationId: "setDeviceStatus",
+  method: "POST",
+  path: "/devices/{device_id}/status",
+  tag: "Devices",
+  summary: "Change a device's status",
+  description:
+    "Records the status change, its device event and, when the webhook is subscribed to the new status, its notification, in one transaction. " +
+    "Answers the event; notified says whether a callback was queued. Setting the status the device already has records nothing and notifies no one: " +
+    "the answer is 200 with changed false and the event that set that status. Setting deleted is the same as DELETE.",
+  scope: "devices:write",
+  params: deviceIdParams,
+  body: deviceStatusBodySchema,
+  success: { status: 200, description: "The status change.", schema: deviceStatusChangeSchema },
+});
+
+export const listDeviceHistory = defineOperation({
+  operationId: "listDeviceHistory",
+  method: "GET",
+  path: "/devices/{device_id}/events",
+  tag: "Devices",
+  summary: "List a device's status history",
+  description: "The device's status changes, newest first, from its enrollment on.",
+  scope: "devices:read",
+  params: deviceIdParams,
+  query: pageQuerySchema,
+  success: { status: 200, description: "A page of the device's events.", schema: listOf("DeviceEventList", "A page of device events, newest first.", deviceEventSchema) },
+});
+
+export const DEVICE_OPERATIONS = [listDevices, createDevice, getDevice, deleteDevice, setDeviceStatus, listDeviceHistory];
