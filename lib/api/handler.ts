@@ -86,6 +86,7 @@ function parseQuery(operation: Operation, searchParams: URLSearchParams) {
 
 async function parseBody(operation: Operation, request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
+  if (operation.bodyOptional && !contentType && !request.body) return operation.body!.parse({});
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
     throw new ApiProblem(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.", undefined, { "accept-post": "application/json" });
   }

@@ -62,7 +62,7 @@ function operationObject(operation: Operation): JsonObject {
     ...(operation.description ? { description: operation.description } : {}),
     ...(operation.scope ? { security: [{ bearerAuth: [operation.scope] }], "x-required-scope": operation.scope } : { security: [] }),
     parameters: parameters(operation),
-    ...(operation.body ? { requestBody: { required: true, content: jsonContent(operation.body, where) } } : {}),
+    ...(operation.body ? { requestBody: { required: !operation.bodyOptional, content: jsonContent(operation.body, where) } } : {}),
     responses,
   };
 }
@@ -122,7 +122,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1"): JsonObject {
           summary: "Device status changed",
           description:
             "Sent to the account's callback URL for each batch of subscribed status changes. Any 2xx is success; anything else " +
-            "is retried after 4 s and 60 s under the same webhook-id. Verify webhook-signature (Standard Webhooks) and ignore ids you have seen.",
+            "is retried (by default after 4 s and after 60 s) under the same webhook-id. Verify webhook-signature (Standard Webhooks) and ignore ids you have seen.",
           parameters: [
             { name: "Authorization", in: "header", required: true, description: "The API key configured for the webhook, exactly, with no scheme.", schema: { type: "string" } },
             { name: "webhook-id", in: "header", required: true, description: "Stable id of this push (msg_ + ULID), the same on every retry.", schema: { type: "string", pattern: "^msg_[0-9A-HJKMNP-TV-Z]{26}$" } },

@@ -19,6 +19,8 @@ export type Operation = {
   params?: ObjectSchema;
   query?: ObjectSchema;
   body?: z.ZodType;
+  // The body may be left out entirely; it then parses as `{}`.
+  bodyOptional?: boolean;
   success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
   // Statuses this operation answers beyond the ones every operation of its shape can (401, 403, 429 …).
   errors?: readonly (400 | 404 | 409 | 422)[];

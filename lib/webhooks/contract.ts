@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 
-export const notificationPayloadSchema = z.object({
+// Loose on purpose: a receiver validating with it must accept fields added later.
+export const notificationPayloadSchema = z.looseObject({
   device_id: z.string(),
   status: z.enum(DEVICE_STATUSES),
   timestamp: z.number().int().describe("Unix time in milliseconds of the status change"),

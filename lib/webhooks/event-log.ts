@@ -8,6 +8,8 @@ import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
 
 export const PUSH_RESULTS = ["succeeded", "failed", "retrying", "held", "queued", "sending"] as const;
+// What a push is (pushes.ts writes these): device changes, an administrator's redelivery, a "Send test".
+export const PUSH_KINDS = ["delivery", "redelivery", "test"] as const;
 
 const HTTP_STATUS_MESSAGE = "Use a code like 404, a class like 5xx, or none.";
 export const pushFilterSchema = z.object({
@@ -33,10 +35,16 @@ function statusWhere(httpStatus: string | undefined): Prisma.PushWhereInput {
   return { lastStatusCode: Number(httpStatus) };
 }
 
-// The time range as an id range, so the (account, id) index serves it (to is inclusive).
+// How far a push's id time may be from its created_at (both are taken as the push is written).
+const ID_TIME_MARGIN_MS = 60_000;
+
+// The time range on created_at, as shown (to is inclusive). A slightly wider id range lets the
+// (account, id) index narrow the rows first, since push ids are time-ordered.
 function timeRangeWhere(from: Date | undefined, to: Date | undefined): Prisma.PushWhereInput {
   if (!from && !to) return {};
-  return { id: { gte: from && messageIdLowerBound(from), lt: to && messageIdLowerBound(new Date(to.getTime() + 1)) } };
+  const idFrom = from && messageIdLowerBound(new Date(from.getTime() - ID_TIME_MARGIN_MS));
+  const idTo = to && messageIdLowerBound(new Date(to.getTime() + ID_TIME_MARGIN_MS));
+  return { id: { gte: idFrom, lt: idTo }, createdAt: { gte: from, lte: to } };
 }
 
 export function pushWhere(accountId: string, filter: PushFilter): Prisma.PushWhereInput {
@@ -274,6 +282,11 @@ function timeKey(time: Date, id: string): string {
   return `${time.getTime()}_${id}`;
 }
 
+// Whether a string is a page key of the device or admin log (an API cursor is checked with it).
+export function isTimeKey(key: string): boolean {
+  return TIME_KEY.test(key);
+}
+
 function parseTimeKey(key: string | undefined): { time: Date; id: string } | null {
   const match = key ? TIME_KEY.exec(key) : null;
   return match ? { time: new Date(Number(match[1])), id: match[2]! } : null;
@@ -295,7 +308,8 @@ function validTimeKeys(request: PageRequest): PageRequest {
 
 export const deviceLogFilterSchema = z.object({ deviceId: z.string().trim().min(1).max(128, "Use at most 128 characters.").optional() });
 
-// One page of device status changes, newest first, optionally of one device.
+// One page of device status changes, newest first, optionally of one device, each with the state of
+// the notification it queued (if any).
 export async function listDeviceEventPage(accountId: string, filter: z.infer<typeof deviceLogFilterSchema>, request: PageRequest = {}, limit = LOG_PAGE_SIZE) {
   const page = await readKeysetPage(validTimeKeys(request), limit, (bound, take) => {
     const direction = bound.after ? "asc" : "desc";
@@ -303,6 +317,7 @@ export async function listDeviceEventPage(accountId: string, filter: z.infer<typ
       where: { accountId, deviceId: filter.deviceId, ...(timeKeyWhere("occurredAt", bound) as Prisma.DeviceEventWhereInput) },
       orderBy: [{ occurredAt: direction }, { id: direction }],
       take,
+      include: { notification: { select: { state: true } } },
     });
   }, (event) => timeKey(event.occurredAt, event.id));
   return { events: page.rows, older: page.older, newer: page.newer };

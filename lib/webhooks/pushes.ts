@@ -1,6 +1,7 @@
 // Pushes: one request body with a stable webhook-id, its retries and its attempts. Owns the pushes,
 // push_items and push_attempts tables. The dispatcher drives these functions; see dispatcher.ts.
 import "server-only";
+import { recordAudit } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
@@ -240,12 +241,14 @@ async function redeliverInTx(tx: Tx, original: PushRecord & { items: { notificat
 }
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.
-export async function redeliverPush(accountId: string, pushId: string, now = new Date()): Promise<string> {
+export async function redeliverPush(accountId: string, pushId: string, actor: string, now = new Date()): Promise<string> {
   const id = await db.$transaction(async (tx) => {
     const original = await tx.push.findFirst({ where: { id: pushId, accountId }, include: { items: true } });
     if (!original) throw new PushNotFoundError();
     if (original.kind === "test") throw new PushNotRedeliverableError("Test pushes are not redelivered; send a new test instead.");
-    return redeliverInTx(tx, original, now);
+    const newId = await redeliverInTx(tx, original, now);
+    await recordAudit({ accountId, actor, action: "push.redelivered", target: `push:${original.id}`, details: { redeliveryId: newId } }, tx);
+    return newId;
   });
   signalNewWork();
   publishPushChange(accountId);
@@ -253,8 +256,12 @@ export async function redeliverPush(accountId: string, pushId: string, now = new
 }
 
 // Redelivers every held or failed push created since a time that has not been redelivered yet.
-export async function redeliverSince(accountId: string, since: Date, now = new Date()): Promise<number> {
-  const count = await db.$transaction(async (tx) => redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now));
+export async function redeliverSince(accountId: string, since: Date, actor: string, now = new Date()): Promise<number> {
+  const count = await db.$transaction(async (tx) => {
+    const redelivered = await redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now);
+    if (redelivered > 0) await recordAudit({ accountId, actor, action: "push.redelivered_since", target: "webhook", details: { since: since.toISOString(), pushes: redelivered } }, tx);
+    return redelivered;
+  });
   if (count > 0) signalNewWork();
   if (count > 0) publishPushChange(accountId);
   return count;

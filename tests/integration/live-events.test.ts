@@ -57,7 +57,7 @@ describe("publishing push changes", () => {
     const failed = await db.push.create({ data: { id: newMessageId(), accountId, kind: "delivery", state: "failed", body: "[]", itemCount: 0 } });
     let calls = 0;
     const unsubscribe = subscribePushChanges(accountId, () => calls++);
-    await redeliverPush(accountId, failed.id);
+    await redeliverPush(accountId, failed.id, "test");
     expect(calls).toBe(1);
     expect(await sendTestPush(accountId)).toMatchObject({ ok: true });
     expect(calls).toBe(2);

@@ -44,12 +44,14 @@ describe("redelivering one push", () => {
     expect(await db.notification.findFirst({ where: { accountId } })).toMatchObject({ state: "failed" });
 
     harness.receiver.respondWith(200);
-    const newId = await redeliverPush(accountId, original.id);
+    const newId = await redeliverPush(accountId, original.id, "owner@test");
     expect(newId).toMatch(/^msg_/);
     expect(newId).not.toBe(original.id);
     const copy = await db.push.findUniqueOrThrow({ where: { id: newId }, include: { items: true } });
     expect(copy).toMatchObject({ accountId, kind: "redelivery", redeliveryOfId: original.id, body: original.body, itemCount: 1 });
     expect(copy.items.map((item) => item.notificationId)).toEqual(original.items.map((item) => item.notificationId));
+    // Who asked for it is in the admin log.
+    expect(await db.auditLog.findFirst({ where: { accountId, action: "push.redelivered" } })).toMatchObject({ actor: "owner@test", target: `push:${original.id}` });
 
     // Sent promptly (the dispatcher is woken, not left to its safety sweep).
     const [first, second] = await harness.receiver.waitForRequests(2, 5000);
@@ -74,8 +76,8 @@ describe("redelivering one push", () => {
     harness.start(ONE_ATTEMPT);
     await createDevice(accountId, { deviceId: "MINE-1", name: "Laptop", platform: "Linux" }, "api");
     const push = await settled(accountId, "MINE-1", ["failed"]);
-    await expect(redeliverPush(otherAccount, push.id)).rejects.toBeInstanceOf(PushNotFoundError);
-    await expect(redeliverPush(accountId, "msg_DOESNOTEXIST0000000000000000")).rejects.toBeInstanceOf(PushNotFoundError);
+    await expect(redeliverPush(otherAccount, push.id, "owner@test")).rejects.toBeInstanceOf(PushNotFoundError);
+    await expect(redeliverPush(accountId, "msg_DOESNOTEXIST0000000000000000", "owner@test")).rejects.toBeInstanceOf(PushNotFoundError);
     expect(await db.push.count({ where: { OR: [{ accountId: otherAccount }, { redeliveryOfId: push.id }] } })).toBe(0);
   });
 
@@ -86,12 +88,12 @@ describe("redelivering one push", () => {
     await formPushes({ maxBatch: 10 });
     const open = await pushOf(accountId, "OPEN-1");
     expect(open.state).toBe("queued");
-    const error = await redeliverPush(accountId, open.id).catch((caught: unknown) => caught);
+    const error = await redeliverPush(accountId, open.id, "owner@test").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PushNotRedeliverableError);
     expect((error as Error).message).toMatch(/still being delivered/);
 
     const test = await sendTestPush(accountId);
-    await expect(redeliverPush(accountId, test.pushId)).rejects.toBeInstanceOf(PushNotRedeliverableError);
+    await expect(redeliverPush(accountId, test.pushId, "owner@test")).rejects.toBeInstanceOf(PushNotRedeliverableError);
     expect(await db.push.count({ where: { accountId, kind: "redelivery" } })).toBe(0);
   });
 });
@@ -131,8 +133,8 @@ describe("redelivering everything since a time", () => {
     const byDevice = new Map<string, { id: string; body: string }>();
     for (const deviceId of ["FAILED-1", "FAILED-2", "HELD-1"]) byDevice.set(deviceId, await pushOf(accountId, deviceId));
 
-    expect(await redeliverSince(accountId, since)).toBe(3);
-    expect(await redeliverSince(accountId, since)).toBe(0);
+    expect(await redeliverSince(accountId, since, "owner@test")).toBe(3);
+    expect(await redeliverSince(accountId, since, "owner@test")).toBe(0);
 
     const requests = (await harness.receiver.waitForRequests(sentBefore + 3, 5000)).slice(sentBefore);
     await sleep(200);
@@ -155,7 +157,7 @@ describe("redelivering everything since a time", () => {
     expect(await db.notification.findFirst({ where: { accountId, deviceId: "BEFORE-1" } })).toMatchObject({ state: "failed" });
 
     // Once the redeliveries have settled, asking again still sends nothing new.
-    expect(await redeliverSince(accountId, since)).toBe(0);
+    expect(await redeliverSince(accountId, since, "owner@test")).toBe(0);
     await sleep(100);
     expect(harness.receiver.requests).toHaveLength(sentBefore + 3);
   });
@@ -170,7 +172,7 @@ describe("redelivery after the log retention", () => {
     await createDevice(accountId, { deviceId: "RETAINED-1", name: "Laptop", platform: "Linux" }, "api");
     const original = await settled(accountId, "RETAINED-1", ["failed"]);
     harness.receiver.respondWith(200);
-    const copyId = await redeliverPush(accountId, original.id);
+    const copyId = await redeliverPush(accountId, original.id, "owner@test");
     await eventually(() => db.push.findUniqueOrThrow({ where: { id: copyId } }), (push) => push.state === "succeeded", 5000, "redelivery succeeded");
     expect(await db.notification.findFirst({ where: { accountId } })).toMatchObject({ state: "delivered" });
 
@@ -180,7 +182,7 @@ describe("redelivery after the log retention", () => {
     expect(await db.pushItem.findMany({ where: { pushId: original.id }, select: { deviceId: true } })).toEqual([{ deviceId: "RETAINED-1" }]);
 
     const sent = harness.receiver.requests.length;
-    expect(await redeliverSince(accountId, since)).toBe(0);
+    expect(await redeliverSince(accountId, since, "owner@test")).toBe(0);
     await sleep(200);
     expect(harness.receiver.requests).toHaveLength(sent);
     expect(await db.push.count({ where: { accountId } })).toBe(1);

@@ -17,7 +17,7 @@ export async function redeliverPushAction(_previous: RedeliverState, formData: F
   if (error) return error;
   let redeliveryId: string;
   try {
-    redeliveryId = await redeliverPush(user.account.id, parsed.data.pushId);
+    redeliveryId = await redeliverPush(user.account.id, parsed.data.pushId, user.email);
   } catch (failure) {
     if (failure instanceof PushNotFoundError) return { status: "error", message: "This push does not exist in this account." };
     if (failure instanceof PushNotRedeliverableError) return { status: "error", message: failure.message };
@@ -47,7 +47,7 @@ export async function redeliverSinceAction(_previous: FormState, formData: FormD
   const { user, error } = await authorizeSettingsChange();
   if (error) return error;
   const since = parsed.data.since;
-  const count = await redeliverSince(user.account.id, since);
+  const count = await redeliverSince(user.account.id, since, user.email);
   if (count === 0) return { status: "success", message: "Nothing to redeliver: no failed or held push since then is waiting for a redelivery." };
   revalidatePath("/event-log/webhook", "layout");
   return { status: "success", message: `${count} ${count === 1 ? "push" : "pushes"} queued for redelivery. They appear at the top of the log.` };
