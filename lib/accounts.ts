@@ -23,6 +23,11 @@ export function getAccount(accountId: string) {
   return db.account.findUnique({ where: { id: accountId } });
 }
 
+// For the CLI scripts, which name accounts as operators know them.
+export function findAccountByName(name: string) {
+  return db.account.findUnique({ where: { name } });
+}
+
 export function countAccounts() {
   return db.account.count();
 }

@@ -25,6 +25,8 @@ const SHOWN_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export const API_TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
+// What the console form preselects and `npm run token:create` uses unless told: a leaked token should not work forever.
+export const API_TOKEN_DEFAULT_EXPIRY_DAYS = 90;
 
 export const newApiTokenSchema = z.object({
   name: z.string().trim().min(1, "Enter a name that says what the token is for.").max(100, "Use at most 100 characters."),

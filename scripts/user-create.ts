@@ -1,26 +1,19 @@
 // `npm run user:create -- --account <name> [--plan enterprise] --email <email> --role <role> [--name <name>]`
 // Adds a user (creating the account when none has that name) and prints a generated password once.
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { migrateDatabase } from "@/lib/migrate";
+import { exitWithUsage, parseCommandLine } from "./lib/cli";
 
 const USAGE = "Usage: npm run user:create -- --account <name> [--plan standard|enterprise] --email <email> --role owner|admin|viewer [--name <name>]";
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  exitWithUsage(message, USAGE);
 }
 
-let values: Record<string, string | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: { account: { type: "string" }, plan: { type: "string" }, email: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
-    strict: true,
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
+const values = parseCommandLine(USAGE, {
+  account: { type: "string" }, plan: { type: "string" }, email: { type: "string" }, role: { type: "string" }, name: { type: "string" },
+});
 
 migrateDatabase(env.DATABASE_URL, { quiet: true });
 const { createUserWithAccount, EmailTakenError, newUserSchema } = await import("@/lib/users");

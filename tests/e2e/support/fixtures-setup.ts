@@ -21,6 +21,10 @@ const USERS = {
   usersOwner: { accountName: "People Inc", plan: "enterprise", email: "owner@people.test", name: "Pat People", role: "owner" },
   usersAdmin: { accountName: "People Inc", email: "admin@people.test", name: "Abe Admin", role: "admin" },
   journeyOwner: { accountName: "Journey Health", plan: "enterprise", email: "owner@journey.test", name: "Jo Journey", role: "owner" },
+  tokensOwner: { accountName: "Token Shop", plan: "enterprise", email: "owner@tokens.test", name: "Tara Tokens", role: "owner" },
+  tokensViewer: { accountName: "Token Shop", email: "viewer@tokens.test", name: "Theo Viewer", role: "viewer" },
+  // An account that never gets a token, for the empty state.
+  tokensFresh: { accountName: "Tokenless Trust", plan: "standard", email: "owner@tokenless.test", name: "Flo Fresh", role: "owner" },
 } satisfies Record<string, NewUser>;
 
 export async function createE2eFixtures(): Promise<E2eFixtures> {

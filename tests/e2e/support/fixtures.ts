@@ -17,7 +17,10 @@ export type FixtureUser =
   | "devicesViewer"
   | "usersOwner"
   | "usersAdmin"
-  | "journeyOwner";
+  | "journeyOwner"
+  | "tokensOwner"
+  | "tokensViewer"
+  | "tokensFresh";
 export type E2eFixtures = { users: Record<FixtureUser, Credentials> };
 
 let cached: E2eFixtures | undefined;
