@@ -8,21 +8,17 @@ import { Badge } from "@/components/ui/badge";
 import { requireUser } from "@/lib/auth/session";
 import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 import { setThemeAction } from "./actions";
+import { LogoMark, SkipLink } from "@/components/ui/brand";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900">
-        Skip to content
-      </a>
+      <SkipLink />
       <aside className="border-b border-slate-200 bg-white px-3 py-3 md:w-60 md:shrink-0 md:border-b-0 md:border-r md:px-4 md:py-5 dark:border-slate-800 dark:bg-slate-900">
         <Link href="/dashboard" className="mb-3 flex items-center gap-2 px-2 md:mb-6">
-          <svg aria-hidden viewBox="0 0 32 32" className="h-7 w-7">
-            <rect width="32" height="32" rx="7" fill="#4f46e5" />
-            <path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" strokeWidth="3.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <LogoMark />
           <span className="text-sm font-semibold leading-tight">Compliance Webhooks</span>
         </Link>
         <SidebarNav />

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { getCurrentUser } from "@/lib/auth/session";
 import { safeCallbackPath } from "@/lib/safe-redirect";
+import { LogoMark } from "@/components/ui/brand";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -14,10 +15,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <svg aria-hidden viewBox="0 0 32 32" className="mx-auto h-10 w-10">
-            <rect width="32" height="32" rx="7" fill="#4f46e5" />
-            <path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" strokeWidth="3.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <LogoMark className="mx-auto h-10 w-10" />
           <h1 className="mt-4 text-2xl font-semibold tracking-tight">Sign in to Compliance Webhooks</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Use the email and password your administrator gave you.</p>
         </div>

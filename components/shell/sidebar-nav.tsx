@@ -8,7 +8,8 @@ function isActive(pathname: string, item: NavItem): boolean {
   return pathname === item.match || pathname.startsWith(`${item.match}/`);
 }
 
-const linkClass = (active: boolean, nested = false) =>
+// Shared with the docs navigation so both menus look alike.
+export const linkClass = (active: boolean, nested = false) =>
   `flex items-center whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${nested ? "ml-3" : ""} ${
     active
       ? "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200"
