@@ -8,8 +8,8 @@ export const deviceSchema = named(
   "A managed device of the account.",
   z.object({
     device_id: z.string().describe("The vendor-facing id, as carried in callbacks."),
-    name: z.string(),
-    platform: z.string(),
+    name: z.string().describe("A name people recognise, e.g. Reception laptop."),
+    platform: z.string().describe("Operating system or device family, e.g. macOS 15."),
     status: deviceStatusSchema,
     created_at: timestampSchema,
     updated_at: timestampSchema,
@@ -21,8 +21,8 @@ export const newDeviceBodySchema = named(
   "A device to enroll; it starts as installed.",
   z.strictObject({
     device_id: z.string().trim().min(1, "Enter the device id.").max(128, "Use at most 128 characters."),
-    name: z.string().trim().min(1, "Enter a name.").max(200, "Use at most 200 characters."),
-    platform: z.string().trim().min(1, "Enter the platform.").max(100, "Use at most 100 characters."),
+    name: z.string().trim().min(1, "Enter a name.").max(200, "Use at most 200 characters.").describe("A name people recognise, e.g. Reception laptop."),
+    platform: z.string().trim().min(1, "Enter the platform.").max(100, "Use at most 100 characters.").describe("Operating system or device family, e.g. macOS 15."),
   }),
 );
 

@@ -3,6 +3,8 @@
 //   configure-webhook {"accountId","callbackUrl","apiKey","events"?,"enabled"?} → prints {"signingSecret"}
 //   create-device     {"accountId","deviceId","name","platform"}
 //   change-status     {"accountId","deviceId","status"}
+//   create-token      {"accountId","scopes"} → prints {"token"}
+import { createApiToken, type ApiScope } from "@/lib/api-tokens";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice } from "@/lib/device-events";
@@ -21,6 +23,8 @@ if (task === "configure-webhook") {
   result = await createDevice(input.accountId, input, "e2e-task");
 } else if (task === "change-status") {
   result = await changeDeviceStatus(input.accountId, input.deviceId, input.status as DeviceStatus, "e2e-task");
+} else if (task === "create-token") {
+  result = { token: (await createApiToken(input.accountId, { name: "e2e", scopes: input.scopes as ApiScope[], expiresInDays: 1 }, "e2e-task")).token };
 } else {
   throw new Error(`unknown task ${task}`);
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
-export function runDbTask<T = unknown>(task: "configure-webhook" | "create-device" | "change-status", input: Record<string, unknown>): T {
+export function runDbTask<T = unknown>(task: "configure-webhook" | "create-device" | "change-status" | "create-token", input: Record<string, unknown>): T {
   const output = execFileSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "tests/e2e/support/db-task.ts", task, JSON.stringify(input)], {
     cwd: root,
     env: process.env,

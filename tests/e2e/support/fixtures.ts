@@ -20,7 +20,8 @@ export type FixtureUser =
   | "journeyOwner"
   | "tokensOwner"
   | "tokensViewer"
-  | "tokensFresh";
+  | "tokensFresh"
+  | "kitOwner";
 export type E2eFixtures = { users: Record<FixtureUser, Credentials> };
 
 let cached: E2eFixtures | undefined;
