@@ -2,9 +2,8 @@
 // directory, as better-sqlite3 opens them.
 import path from "node:path";
 
-export function isPostgresUrl(url: string): boolean {
-  return url.startsWith("postgres://") || url.startsWith("postgresql://");
-}
+// Shared with the Prisma CLI configuration and scripts, which pick the provider's schema by it.
+export { isPostgresUrl } from "@/prisma/providers.mjs";
 
 export function sqliteFilePath(databaseUrl: string): string | null {
   return databaseUrl.startsWith("file:") ? path.resolve(databaseUrl.slice("file:".length)) : null;

@@ -5,7 +5,8 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { isPostgresUrl } from "@/lib/database-url";
 import { env } from "@/lib/env";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 
 // SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait for it
 // (busy timeout), instead of failing with "database is locked" when a deferred transaction that has
@@ -20,9 +21,13 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
   }
 }
 
+// The app is typed against the SQLite client. Prisma generates one client per provider
+// (lib/generated/prisma and lib/generated/postgres) from the same models (prisma/schema.prisma and the
+// schema derived from it), and the PostgreSQL client's API is the SQLite one plus provider-only
+// options, so this is the one place where the PostgreSQL client is cast to the app's type.
 export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient {
-  const adapter = isPostgresUrl(url) ? new PrismaPg({ connectionString: url }) : new ImmediateTransactionsSqlite({ url, timeout: 10_000 });
-  return new PrismaClient({ adapter });
+  if (isPostgresUrl(url)) return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  return new PrismaClient({ adapter: new ImmediateTransactionsSqlite({ url, timeout: 10_000 }) });
 }
 
 // Kept on globalThis so that dev-mode hot reloads reuse one connection.
@@ -32,5 +37,11 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 // for pages, and two SQLite connections in one process would block each other's writes.
 export const db: PrismaClient = (globalForPrisma.prisma ??= createPrismaClient());
 
+// A case-insensitive substring filter on either provider. SQLite's LIKE already ignores (ASCII) case
+// and its client has no `mode`; PostgreSQL compares case-sensitively unless told `mode: "insensitive"`.
+export function containsIgnoringCase(text: string): Prisma.StringFilter {
+  return isPostgresUrl(env.DATABASE_URL) ? ({ contains: text, mode: "insensitive" } as Prisma.StringFilter) : { contains: text };
+}
+
 export type Db = PrismaClient;
-export type { Prisma } from "@/lib/generated/prisma/client";
+export type { Prisma };

@@ -1,7 +1,7 @@
 // Devices of an account. Owns the devices table.
 import "server-only";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
-import { db, type Prisma } from "@/lib/db";
+import { containsIgnoringCase, db, type Prisma } from "@/lib/db";
 import { DeviceNotFoundError } from "@/lib/device-events";
 import type { Device } from "@/lib/generated/prisma/client";
 
@@ -14,7 +14,7 @@ function deviceWhere(accountId: string, filter: DeviceListFilter): Prisma.Device
   return {
     accountId,
     status: filter.status,
-    ...(query ? { OR: [{ deviceId: { contains: query } }, { name: { contains: query } }] } : {}),
+    ...(query ? { OR: [{ deviceId: containsIgnoringCase(query) }, { name: containsIgnoringCase(query) }] } : {}),
   };
 }
 

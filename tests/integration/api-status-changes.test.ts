@@ -12,6 +12,7 @@ vi.hoisted(() => {
 
 import { GET as statusChangesRoute } from "@/app/api/v1/status-changes/route";
 import { encodeEventCursor } from "@/lib/api/serializers/devices";
+import { isPostgresUrl } from "@/lib/database-url";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice, EVENT_SETTLE_MS, listSettledDeviceEvents, STATUS_CHANGE_TIMEOUT_MS, type EventPosition } from "@/lib/device-events";
 import { apiAccount, apiToken, callApi, expectDocumented, type ApiAnswer } from "../support/api";
@@ -187,6 +188,14 @@ describe("GET /status-changes", () => {
     // written in one statement: the service is not under test here. Same text form as Prisma writes.
     const base = settledAgo(-2_000_000).getTime();
     for (const [owner, offset] of [[accountId, 0], [noise, 7]] as const) {
+      if (isPostgresUrl(process.env.DATABASE_URL!)) {
+        await db.$executeRaw`
+          INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at)
+          SELECT ${owner}::text || '-bulk-' || i, ${owner}, 'BULK-' || (i % 100), 'installed', 'compliant', 'bulk',
+                 to_timestamp((${base + offset}::bigint + i * 100) / 1000.0) AT TIME ZONE 'UTC'
+          FROM generate_series(0, 19999) AS i`;
+        continue;
+      }
       await db.$executeRaw`
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999)
         INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at)

@@ -3,6 +3,7 @@
 import vm from "node:vm";
 import v8 from "node:v8";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isPostgresUrl } from "@/lib/database-url";
 import { db, type Prisma } from "@/lib/db";
 import { csvCell, listPushes, PUSH_CSV_COLUMNS, pushesCsvStream, readPushFilter, type PushFilter } from "@/lib/webhooks/event-log";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
@@ -73,28 +74,35 @@ async function insertPushes(accountId: string, specs: PushSpec[]): Promise<strin
 // get newer ids and long device ids, which make the CSV large enough (over 4 MB) that buffering would show.
 async function copyPush(templateId: string, count: number): Promise<void> {
   const prefix = templateId.slice(0, 14);
-  const device = `printf('DEVICE-%06d-', n) || ?`;
+  // The two providers' spellings of a zero-padded number and of numbered parameters.
+  const postgres = isPostgresUrl(process.env.DATABASE_URL!);
+  const padded = (width: number, expression: string) => (postgres ? `lpad((${expression})::text, ${width}, '0')` : `printf('%0${width}d', ${expression})`);
+  const sql = (text: string) => {
+    let index = 0;
+    return postgres ? text.replace(/\?/g, () => `$${++index}::text`) : text;
+  };
+  const device = `'DEVICE-' || ${padded(6, "n")} || '-' || ?`;
   const seq = `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${count})`;
   const padding = "x".repeat(180);
   await db.$transaction([
     db.$executeRawUnsafe(
-      `${seq} INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at)
-       SELECT 'ev-copy-' || n, account_id, ${device}, previous_status, status, actor, occurred_at FROM seq, device_events WHERE id = ?`,
+      sql(`${seq} INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at)
+       SELECT 'ev-copy-' || n, account_id, ${device}, previous_status, status, actor, occurred_at FROM seq, device_events WHERE id = ?`),
       padding, `ev-${templateId}-0`,
     ),
     db.$executeRawUnsafe(
-      `${seq} INSERT INTO notifications (id, account_id, device_event_id, device_id, status, occurred_at, state, push_id, created_at)
-       SELECT 'nt-copy-' || n, account_id, 'ev-copy-' || n, ${device}, status, occurred_at, state, ? || printf('%016d', n + 100000), created_at FROM seq, notifications WHERE id = ?`,
+      sql(`${seq} INSERT INTO notifications (id, account_id, device_event_id, device_id, status, occurred_at, state, push_id, created_at)
+       SELECT 'nt-copy-' || n, account_id, 'ev-copy-' || n, ${device}, status, occurred_at, state, ? || ${padded(16, "n + 100000")}, created_at FROM seq, notifications WHERE id = ?`),
       padding, prefix, `nt-${templateId}-0`,
     ),
     db.$executeRawUnsafe(
-      `${seq} INSERT INTO pushes (id, account_id, kind, state, body, item_count, attempt_count, last_status_code, last_error_class, last_duration_ms, created_at, completed_at)
-       SELECT ? || printf('%016d', n + 100000), account_id, kind, state, body, item_count, attempt_count, last_status_code, last_error_class, last_duration_ms, created_at, completed_at FROM seq, pushes WHERE id = ?`,
+      sql(`${seq} INSERT INTO pushes (id, account_id, kind, state, body, item_count, attempt_count, last_status_code, last_error_class, last_duration_ms, created_at, completed_at)
+       SELECT ? || ${padded(16, "n + 100000")}, account_id, kind, state, body, item_count, attempt_count, last_status_code, last_error_class, last_duration_ms, created_at, completed_at FROM seq, pushes WHERE id = ?`),
       prefix, templateId,
     ),
     db.$executeRawUnsafe(
-      `${seq} INSERT INTO push_items (push_id, notification_id, device_id, status)
-       SELECT ? || printf('%016d', n + 100000), 'nt-copy-' || n, ${device}, status FROM seq, push_items WHERE push_id = ?`,
+      sql(`${seq} INSERT INTO push_items (push_id, notification_id, device_id, status)
+       SELECT ? || ${padded(16, "n + 100000")}, 'nt-copy-' || n, ${device}, status FROM seq, push_items WHERE push_id = ?`),
       prefix, padding, templateId,
     ),
   ]);
@@ -288,8 +296,9 @@ describe("CSV export at volume", () => {
     // The header, then one chunk per keyset page of 500 rows.
     expect(streamed.chunks).toBe(1 + Math.ceil(ROWS / 500));
     expect(streamed.bytes).toBeGreaterThan(4_000_000);
-    // About one page of rows in flight (under 1 MB here), never the whole CSV.
-    expect(streamed.peakGrowth).toBeLessThan(streamed.bytes / 4);
+    // About one page of rows in flight (under 1 MB here, about 1.6 MB through node-postgres, which
+    // holds a page in more forms at once), never the whole CSV.
+    expect(streamed.peakGrowth).toBeLessThan(streamed.bytes / (isPostgresUrl(process.env.DATABASE_URL!) ? 3 : 4));
 
     // The control: holding the CSV in memory is plainly visible to the same measurement.
     const held = await measureStream(pushesCsvStream(accountId, {}), gc, true);
