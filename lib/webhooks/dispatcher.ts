@@ -65,8 +65,9 @@ export class Dispatcher {
       } catch (error) {
         this.log.error({ err: error }, "dispatch cycle failed; retrying at the next wake");
       }
+      // A wake while the next due time is read (a round trip on PostgreSQL) must not be lost.
+      if (!this.rerun) await this.scheduleNextWake();
     } while (this.rerun && !this.stopping);
-    await this.scheduleNextWake();
   }
 
   private async sendDuePushes(): Promise<void> {
@@ -82,7 +83,8 @@ export class Dispatcher {
     this.perAccount.set(push.accountId, (this.perAccount.get(push.accountId) ?? 0) + 1);
     const delivery = deliverPush(push, this.client, this.config)
       .then((outcome) => {
-        this.log.debug({ pushId: push.id, attempt: push.attemptCount + 1, state: outcome.state }, "push attempt settled");
+        if (outcome.state === "superseded") this.log.warn({ pushId: push.id }, "lease expired before the attempt was recorded; another worker holds the push now");
+        else this.log.debug({ pushId: push.id, attempt: push.attemptCount + 1, state: outcome.state }, "push attempt settled");
         if (outcome.disabledIntegration) this.log.warn({ accountId: push.accountId }, "webhook integration disabled after consecutive failures");
       })
       .catch((error) => this.log.error({ err: error, pushId: push.id }, "delivery failed unexpectedly; the lease will expire and it is retried"))

@@ -3,6 +3,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
+import { claimsNeedRowLocks, incrementFailureCount } from "@/lib/webhooks/pg-claims";
 
 type Tx = Prisma.TransactionClient;
 
@@ -11,15 +12,13 @@ export async function resetFailureCount(tx: Tx, accountId: string): Promise<void
   await tx.webhookIntegration.updateMany({ where: { accountId, consecutiveFailures: { not: 0 } }, data: { consecutiveFailures: 0 } });
 }
 
-// Counts one failed push; at the threshold disables the integration once (the first caller to reach
-// it wins the conditional update). Returns whether this call disabled it.
-export async function countFailedPush(tx: Tx, accountId: string, threshold: number, now: Date): Promise<{ failures: number; disabled: boolean }> {
-  const { consecutiveFailures: failures } = await tx.webhookIntegration.update({
-    where: { accountId },
-    data: { consecutiveFailures: { increment: 1 } },
-    select: { consecutiveFailures: true },
-  });
-  if (failures < threshold) return { failures, disabled: false };
+// Counts one failed push while the integration is enabled; at the threshold disables it once (the
+// count and the decision are ordered by the row lock the increment takes). `counted: false`: another
+// worker disabled it meanwhile, so the push is held like the others, not failed.
+export async function countFailedPush(tx: Tx, accountId: string, threshold: number, now: Date): Promise<{ counted: boolean; failures: number; disabled: boolean }> {
+  const failures = claimsNeedRowLocks ? await incrementFailureCount(tx, accountId, now) : await incrementWhileEnabled(tx, accountId);
+  if (failures === null) return { counted: false, failures: 0, disabled: false };
+  if (failures < threshold) return { counted: true, failures, disabled: false };
   const reason = `Disabled automatically after ${threshold} consecutive failed pushes.`;
   const { count } = await tx.webhookIntegration.updateMany({
     where: { accountId, enabled: true },
@@ -28,7 +27,14 @@ export async function countFailedPush(tx: Tx, accountId: string, threshold: numb
   if (count === 1) {
     await recordAudit({ accountId, actor: "system", action: "webhook.auto_disabled", target: "webhook", details: { reason, failures } }, tx);
   }
-  return { failures, disabled: count === 1 };
+  return { counted: true, failures, disabled: count === 1 };
+}
+
+// SQLite: the transaction already holds the database's write lock, so a read after the update is exact.
+async function incrementWhileEnabled(tx: Tx, accountId: string): Promise<number | null> {
+  const { count } = await tx.webhookIntegration.updateMany({ where: { accountId, enabled: true }, data: { consecutiveFailures: { increment: 1 } } });
+  if (count === 0) return null;
+  return (await tx.webhookIntegration.findUniqueOrThrow({ where: { accountId }, select: { consecutiveFailures: true } })).consecutiveFailures;
 }
 
 // The level of warning the console shows as failures approach the threshold.

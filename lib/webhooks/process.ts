@@ -3,8 +3,9 @@ import { watch } from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { sqliteFilePath } from "@/lib/database-url";
+import { isPostgresUrl, sqliteFilePath } from "@/lib/database-url";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
+import { listenForNewWork } from "@/lib/webhooks/pg-notify";
 import { startRetentionJob } from "@/lib/webhooks/retention";
 
 // On SQLite, a commit by any process (a worker, the simulator, a CLI) appends to the write-ahead
@@ -20,14 +21,20 @@ function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
   return () => watcher.close();
 }
 
+// On PostgreSQL, other processes' commits arrive as notifications (signalNewWork sends them).
+function wakeOnPostgresNotifications(dispatcher: Dispatcher): () => Promise<void> {
+  const listener = listenForNewWork(env.DATABASE_URL, () => dispatcher.wake());
+  return () => listener.stop();
+}
+
 export function startDelivery(): { dispatcher: Dispatcher; stop: () => Promise<void> } {
   const dispatcher = startProcessDispatcher();
   const stopRetention = startRetentionJob(env.WEBHOOK_LOG_RETENTION_DAYS);
-  const stopWatching = wakeOnSqliteCommits(dispatcher);
+  const stopWatching = isPostgresUrl(env.DATABASE_URL) ? wakeOnPostgresNotifications(dispatcher) : wakeOnSqliteCommits(dispatcher);
   return {
     dispatcher,
     async stop() {
-      stopWatching();
+      await stopWatching();
       stopRetention();
       await dispatcher.stop();
     },

@@ -7,6 +7,7 @@ import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
 import { publishingPushChange, publishPushChange } from "@/lib/webhooks/live";
+import { claimsNeedRowLocks, lockDuePushIds, lockPendingNotificationIds } from "@/lib/webhooks/pg-claims";
 import {
   accountsWithPendingNotifications,
   holdPendingNotifications,
@@ -42,7 +43,7 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
           await holdPendingNotifications(tx, accountId);
           return 0;
         }
-        const batch = await takePendingNotifications(tx, accountId, config.maxBatch);
+        const batch = await pendingNotificationsToPush(tx, accountId, config.maxBatch);
         if (batch.length > 0) await createPush(tx, { accountId, kind: "delivery", notifications: batch, body: buildPushBody(batch), now });
         return batch.length;
       });
@@ -52,6 +53,14 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
     }
   }
   return created;
+}
+
+// On PostgreSQL the batch is row-locked (SKIP LOCKED): other dispatchers take the next ones.
+async function pendingNotificationsToPush(tx: Tx, accountId: string, limit: number) {
+  if (!claimsNeedRowLocks) return takePendingNotifications(tx, accountId, limit);
+  const ids = await lockPendingNotificationIds(tx, accountId, limit);
+  if (ids.length === 0) return [];
+  return tx.notification.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 }
 
 async function createPush(
@@ -76,7 +85,8 @@ async function createPush(
 }
 
 // Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
-// at most `perAccountLimit` per account counting those already `active` in this process.
+// at most `perAccountLimit` per account counting those already `active` in this process. The lease's
+// expiry doubles as the holder's token: settleAttempt only settles a push still leased with it.
 export async function claimDuePushes(
   limit: number,
   leaseMs: number,
@@ -85,18 +95,22 @@ export async function claimDuePushes(
 ): Promise<PushRecord[]> {
   if (limit <= 0) return [];
   const saturated = [...perAccount.active].filter(([, count]) => count >= perAccount.limit).map(([account]) => account);
+  const orderBy: Prisma.PushOrderByWithRelationInput[] = [{ nextAttemptAt: "asc" }, { id: "asc" }];
   return db.$transaction(async (tx) => {
-    const due = await tx.push.findMany({
-      where: {
-        accountId: saturated.length ? { notIn: saturated } : undefined,
-        OR: [
-          { state: { in: ["queued", "retrying"] }, nextAttemptAt: { lte: now } },
-          { state: "sending", leaseExpiresAt: { lt: now } },
-        ],
-      },
-      orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
-      take: limit,
-    });
+    // On PostgreSQL the due rows are locked first (SKIP LOCKED), so concurrent workers split them.
+    const due = claimsNeedRowLocks
+      ? await tx.push.findMany({ where: { id: { in: await lockDuePushIds(tx, now, limit, saturated) } }, orderBy })
+      : await tx.push.findMany({
+          where: {
+            accountId: saturated.length ? { notIn: saturated } : undefined,
+            OR: [
+              { state: { in: ["queued", "retrying"] }, nextAttemptAt: { lte: now } },
+              { state: "sending", leaseExpiresAt: { lt: now } },
+            ],
+          },
+          orderBy,
+          take: limit,
+        });
     const claimedPerAccount = new Map(perAccount.active);
     const claimed: PushRecord[] = [];
     for (const push of due) {
@@ -166,17 +180,25 @@ export async function recordTestPush(accountId: string, push: { id: string; body
   publishPushChange(accountId);
 }
 
-export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held"; disabledIntegration: boolean };
+// "superseded": this worker's lease expired and another worker claimed the push; nothing is recorded
+// (the new holder's attempt is the push's), so a late result never overwrites the new holder's.
+export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held" | "superseded"; disabledIntegration: boolean };
 
 // Records an attempt and what follows from it, in one transaction: success (and the failure count
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
 export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | null, config: Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">, now = new Date()): Promise<PushOutcome> {
-  return db.$transaction(async (tx) => {
+  return db.$transaction(async (tx): Promise<PushOutcome> => {
+    // Still ours? The same update takes the row lock (PostgreSQL) that keeps it ours until commit.
+    const { count: held } = await tx.push.updateMany({
+      where: { id: push.id, state: "sending", leaseExpiresAt: push.leaseExpiresAt },
+      data: { leaseExpiresAt: push.leaseExpiresAt },
+    });
+    if (held === 0) return { state: "superseded", disabledIntegration: false };
     const integration = await tx.webhookIntegration.findUnique({ where: { accountId: push.accountId }, select: { enabled: true } });
     if (attempt) {
       await tx.pushAttempt.create({ data: { pushId: push.id, ...attemptData(attempt, push.accountId) } });
     }
-    let state: PushOutcome["state"];
+    let state: Exclude<PushOutcome["state"], "superseded">;
     let disabledIntegration = false;
     if (attempt?.ok) {
       state = "succeeded";
@@ -186,8 +208,9 @@ export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | n
     } else if (attempt && attempt.number <= config.retryDelaysMs.length) {
       state = "retrying";
     } else {
-      state = "failed";
-      disabledIntegration = (await countFailedPush(tx, push.accountId, config.disableAfterFailures, now)).disabled;
+      const counted = await countFailedPush(tx, push.accountId, config.disableAfterFailures, now);
+      state = counted.counted ? "failed" : "held";
+      disabledIntegration = counted.disabled;
     }
     const retryAt = state === "retrying" ? new Date(now.getTime() + config.retryDelaysMs[attempt!.number - 1]!) : null;
     await tx.push.update({

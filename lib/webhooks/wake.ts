@@ -1,12 +1,23 @@
-// Wakes the in-process dispatcher when new work is committed, instead of polling the database.
+// Wakes dispatchers when new work is committed, instead of polling the database: in this process
+// through an event, and on PostgreSQL in every other process through NOTIFY (see pg-notify.ts).
 // Kept on globalThis: Next.js may load this module more than once in one process.
 import { EventEmitter } from "node:events";
+import { isPostgresUrl } from "@/lib/database-url";
+import { env } from "@/lib/env";
+import { coalescedNotifier, NOTIFY_NEW_WORK_SQL } from "@/lib/webhooks/pg-notify";
 
-const globalForWake = globalThis as unknown as { webhookWake?: EventEmitter };
+const globalForWake = globalThis as unknown as { webhookWake?: EventEmitter; webhookNotifyOthers?: () => void };
 const emitter = (globalForWake.webhookWake ??= new EventEmitter());
 
+// Through the process's own pool (lib/db is loaded only when first needed), never inside a transaction.
+const notifyOtherProcesses = isPostgresUrl(env.DATABASE_URL)
+  ? (globalForWake.webhookNotifyOthers ??= coalescedNotifier(async () => (await import("@/lib/db")).db.$executeRawUnsafe(NOTIFY_NEW_WORK_SQL)))
+  : null;
+
+// Call after the transaction that wrote the work has committed.
 export function signalNewWork(): void {
   emitter.emit("work");
+  notifyOtherProcesses?.();
 }
 
 export function onNewWork(listener: () => void): () => void {
