@@ -2,7 +2,6 @@
 import "server-only";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
-import { ApiProblem } from "@/lib/api/problem";
 import type { DeviceStatus } from "@/lib/contract/statuses";
 import type { EventPosition } from "@/lib/device-events";
 import type { Device, DeviceEvent } from "@/lib/generated/prisma/client";
