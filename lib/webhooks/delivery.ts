@@ -4,8 +4,8 @@ import "server-only";
 import { metrics } from "@/lib/metrics";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import type { SendResult, WebhookClient } from "@/lib/webhooks/http";
-import { settleAttempt, type AttemptRecord, type PushOutcome, type PushRecord } from "@/lib/webhooks/pushes";
-import { loadDeliveryCredentials } from "@/lib/webhooks/settings";
+import type { AttemptRecord, PushOutcome, PushRecord, Settlement } from "@/lib/webhooks/pushes";
+import type { DeliveryCredentials } from "@/lib/webhooks/settings";
 import { signatureHeader } from "@/lib/webhooks/signing";
 
 export const REDACTED = "[redacted]";
@@ -45,10 +45,17 @@ export function attemptRecord(number: number, url: string, startedAt: Date, stor
   };
 }
 
-export async function deliverPush(push: PushRecord, client: WebhookClient, config: DeliveryConfig, now: () => Date = () => new Date()): Promise<PushOutcome> {
-  const credentials = await loadDeliveryCredentials(push.accountId);
+// Sends one attempt of a push and hands it to `settle` (the dispatcher's group commit) to record.
+export async function deliverPush(
+  push: PushRecord,
+  credentials: DeliveryCredentials | null,
+  client: WebhookClient,
+  config: DeliveryConfig,
+  settle: (settlement: Settlement) => Promise<PushOutcome>,
+  now: () => Date = () => new Date(),
+): Promise<PushOutcome> {
   // Disabled (or removed) while this push waited: keep it, as held, without sending.
-  if (!credentials?.enabled) return settleAttempt(push, null, config, now());
+  if (!credentials?.enabled) return settle({ push, attempt: null });
 
   const startedAt = now();
   const headers = contractHeaders(push, credentials, startedAt);
@@ -56,7 +63,7 @@ export async function deliverPush(push: PushRecord, client: WebhookClient, confi
   metrics.attempts.inc({ outcome: result.ok ? "success" : (result.errorClass ?? "error") });
   metrics.latency.observe(result.durationMs / 1000);
   const attempt = attemptRecord(push.attemptCount + 1, credentials.callbackUrl, startedAt, redactedHeaders(headers, config.userAgent), result);
-  const outcome = await settleAttempt(push, attempt, config, now());
-  if (outcome.state !== "retrying") metrics.pushes.inc({ result: outcome.state });
+  const outcome = await settle({ push, attempt });
+  if (outcome.state !== "retrying" && outcome.state !== "superseded") metrics.pushes.inc({ result: outcome.state });
   return outcome;
 }

@@ -1,16 +1,20 @@
 // The dispatcher: forms pushes from the outbox, leases due pushes, sends them with bounded
-// concurrency (overall and per account endpoint), and sleeps until new work is signalled or the
-// next retry is due. It never spins on a short poll; a slow safety sweep catches work written by
-// other processes. Runs in the web process (instrumentation.ts) or alone (npm run worker).
+// concurrency (overall and per account endpoint), records the attempts in group commits, and sleeps
+// until new work is signalled or the next retry is due. It never spins on a short poll; a slow
+// safety sweep catches work written by other processes. Runs in the web process
+// (instrumentation.ts) or alone (npm run worker).
 import { logger } from "@/lib/logger";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/config";
 import { deliverPush } from "@/lib/webhooks/delivery";
+import { groupCommit } from "@/lib/webhooks/group-commit";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
-import { claimDuePushes, formPushes, nextDueAt, type PushRecord } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type PushOutcome, type PushRecord, type Settlement } from "@/lib/webhooks/pushes";
+import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
 import { onNewWork } from "@/lib/webhooks/wake";
 
 const SAFETY_SWEEP_MS = 60_000;
 const LEASE_MARGIN_MS = 5_000;
+const BLOCKED_RECHECK_MS = 100;
 
 export type DispatcherOptions = { config?: DeliveryConfig; client?: WebhookClient; safetySweepMs?: number };
 
@@ -20,8 +24,12 @@ export class Dispatcher {
   private readonly safetySweepMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perAccount = new Map<string, number>();
+  private readonly settle: (settlement: Settlement) => Promise<PushOutcome>;
   private cycle: Promise<void> | null = null;
   private rerun = false;
+  // Whether the outbox may hold notifications not yet formed into pushes: set by new-work signals,
+  // timers and start; a finished delivery only frees a sending slot and needs no outbox read.
+  private outboxChanged = true;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private unsubscribe: (() => void) | null = null;
@@ -36,6 +44,7 @@ export class Dispatcher {
       maxConnectionsPerOrigin: this.config.concurrencyPerEndpoint,
     });
     this.safetySweepMs = options.safetySweepMs ?? SAFETY_SWEEP_MS;
+    this.settle = groupCommit((settlements: Settlement[]) => settleAttempts(settlements, this.config));
   }
 
   start(): void {
@@ -46,6 +55,11 @@ export class Dispatcher {
 
   // Runs a cycle now, or right after the one under way.
   wake(): void {
+    this.outboxChanged = true;
+    this.runSoon();
+  }
+
+  private runSoon(): void {
     if (this.stopping) return;
     if (this.cycle) {
       this.rerun = true;
@@ -59,29 +73,41 @@ export class Dispatcher {
   private async runCycles(): Promise<void> {
     do {
       this.rerun = false;
+      let idleSlots = true;
       try {
-        await formPushes(this.config);
-        await this.sendDuePushes();
+        if (this.outboxChanged) {
+          this.outboxChanged = false;
+          // A large backlog is formed a slice per cycle, sending what is formed in between.
+          if ((await formPushes(this.config)).more) this.outboxChanged = this.rerun = true;
+        }
+        idleSlots = await this.sendDuePushes();
       } catch (error) {
         this.log.error({ err: error }, "dispatch cycle failed; retrying at the next wake");
       }
-      // A wake while the next due time is read (a round trip on PostgreSQL) must not be lost.
-      if (!this.rerun) await this.scheduleNextWake();
+      // While every slot is busy, finishing deliveries start the next cycles: the next due time
+      // matters only when a slot is free. A wake while it is read must not be lost.
+      if (idleSlots && !this.rerun) await this.scheduleNextWake();
+      else await new Promise((resolve) => setImmediate(resolve));
     } while (this.rerun && !this.stopping);
   }
 
-  private async sendDuePushes(): Promise<void> {
+  // Claims and starts what is due; whether sending slots are left free (nothing more was due).
+  private async sendDuePushes(): Promise<boolean> {
     const room = this.config.concurrency - this.inFlight.size;
     const claimed = await claimDuePushes(room, this.config.timeoutMs + LEASE_MARGIN_MS, {
       limit: this.config.concurrencyPerEndpoint,
       active: this.perAccount,
     });
-    for (const push of claimed) this.startDelivery(push);
+    if (claimed.length > 0) {
+      const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
+      for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
+    }
+    return claimed.length < room;
   }
 
-  private startDelivery(push: PushRecord): void {
+  private startDelivery(push: PushRecord, credentials: DeliveryCredentials | null): void {
     this.perAccount.set(push.accountId, (this.perAccount.get(push.accountId) ?? 0) + 1);
-    const delivery = deliverPush(push, this.client, this.config)
+    const delivery = deliverPush(push, credentials, this.client, this.config, this.settle)
       .then((outcome) => {
         if (outcome.state === "superseded") this.log.warn({ pushId: push.id }, "lease expired before the attempt was recorded; another worker holds the push now");
         else this.log.debug({ pushId: push.id, attempt: push.attemptCount + 1, state: outcome.state }, "push attempt settled");
@@ -93,7 +119,7 @@ export class Dispatcher {
         const remaining = (this.perAccount.get(push.accountId) ?? 1) - 1;
         if (remaining > 0) this.perAccount.set(push.accountId, remaining);
         else this.perAccount.delete(push.accountId);
-        this.wake();
+        this.runSoon();
       });
     this.inFlight.set(push.id, delivery);
   }
@@ -104,11 +130,20 @@ export class Dispatcher {
     let delay = this.safetySweepMs;
     try {
       const due = await nextDueAt();
-      if (due) delay = Math.min(delay, Math.max(0, due.getTime() - Date.now()));
+      const untilDue = due ? due.getTime() - Date.now() : Infinity;
+      // Due already yet not claimed: its account's sending slots are full, or another worker holds
+      // it. Deliveries under way start the next cycles; with none under way, look again shortly.
+      if (untilDue > 0) delay = Math.min(delay, untilDue);
+      else if (this.inFlight.size === 0) delay = Math.min(delay, BLOCKED_RECHECK_MS);
     } catch (error) {
       this.log.error({ err: error }, "could not read the next due time");
     }
-    this.timer = setTimeout(() => this.wake(), delay);
+    const sweep = delay === this.safetySweepMs;
+    this.timer = setTimeout(() => {
+      // The sweep also looks for notifications whose wake-up was missed; a due retry needs no outbox read.
+      if (sweep) this.outboxChanged = true;
+      this.runSoon();
+    }, delay);
     this.timer.unref?.();
   }
 

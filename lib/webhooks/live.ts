@@ -20,14 +20,6 @@ export function publishPushChange(accountId: string): void {
   emitter.emit(channel(accountId), accountId);
 }
 
-// For `.then()` after a transaction: publishes, then passes the transaction's result through.
-export function publishingPushChange(accountId: string): <T>(result: T) => T {
-  return (result) => {
-    publishPushChange(accountId);
-    return result;
-  };
-}
-
 // Calls `listener` on each change of the account's pushes; returns the unsubscribe function.
 export function subscribePushChanges(accountId: string, listener: Listener): () => void {
   const handler = () => listener();

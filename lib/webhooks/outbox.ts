@@ -2,6 +2,7 @@
 // so a crash at any moment loses none. Owns the notifications table.
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
+import { claimsNeedRowLocks } from "@/lib/webhooks/pg-claims";
 
 type Tx = Prisma.TransactionClient;
 
@@ -38,13 +39,24 @@ export async function accountsWithPendingNotifications(tx: Tx, limit: number): P
   return groups.map((group) => group.accountId);
 }
 
-export async function setNotificationsState(tx: Tx, ids: string[], state: NotificationState, pushId?: string): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.notification.updateMany({ where: { id: { in: ids } }, data: { state, ...(pushId ? { pushId } : {}) } });
+// Marks notifications queued in the pushes just created for them (their push_items rows), in one
+// statement however many pushes: forming a push per notification must not cost a query each.
+export async function queueNotificationsInPushes(tx: Tx, notificationIds: string[], pushIds: string[]): Promise<void> {
+  if (notificationIds.length === 0) return;
+  const param = claimsNeedRowLocks ? (index: number) => `$${index}` : () => "?";
+  const list = (values: string[], from: number) => values.map((_, index) => param(from + index)).join(", ");
+  await tx.$executeRawUnsafe(
+    `UPDATE notifications SET state = 'queued',
+        push_id = (SELECT push_items.push_id FROM push_items WHERE push_items.notification_id = notifications.id AND push_items.push_id IN (${list(pushIds, 1)}))
+      WHERE id IN (${list(notificationIds, pushIds.length + 1)})`,
+    ...pushIds,
+    ...notificationIds,
+  );
 }
 
-export async function setPushNotificationsState(tx: Tx, pushId: string, state: NotificationState): Promise<void> {
-  await tx.notification.updateMany({ where: { pushId }, data: { state } });
+export async function setPushNotificationsState(tx: Tx, pushIds: string[], state: NotificationState): Promise<void> {
+  if (pushIds.length === 0) return;
+  await tx.notification.updateMany({ where: { pushId: { in: pushIds } }, data: { state } });
 }
 
 // Pending notifications of an account whose integration is off are kept, as held.

@@ -4,6 +4,7 @@
 import "server-only";
 import pg from "pg";
 import { logger } from "@/lib/logger";
+import { coalesced } from "@/lib/webhooks/coalesced";
 
 // The channel dispatchers listen on; a constant identifier, so it is safe inside NOTIFY/LISTEN.
 export const NEW_WORK_CHANNEL = "cwc_new_work";
@@ -97,26 +98,9 @@ export function listenForNewWork(connectionString: string, wake: () => void, opt
 }
 
 // Folds calls into as few NOTIFYs as keep the promise "a call after a commit is followed by a
-// notification sent after that commit": one in flight, at most one more queued behind it.
+// notification sent after that commit".
 export function coalescedNotifier(send: () => Promise<unknown>): () => void {
-  let inFlight = false;
-  let again = false;
   const log = logger.child({ component: "pg-notify" });
-  async function flush(): Promise<void> {
-    inFlight = true;
-    do {
-      again = false;
-      try {
-        await send();
-      } catch (error) {
-        // Other processes then find the work at their next due time or safety sweep.
-        log.warn({ err: (error as Error).message }, "could not notify other processes of new work");
-      }
-    } while (again);
-    inFlight = false;
-  }
-  return () => {
-    if (inFlight) again = true;
-    else void flush();
-  };
+  // Other processes then find the work at their next due time or safety sweep.
+  return coalesced(send, (error) => log.warn({ err: (error as Error).message }, "could not notify other processes of new work"));
 }

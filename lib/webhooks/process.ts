@@ -1,24 +1,52 @@
 // Delivery inside a long-running process: the dispatcher, the retention job, and a clean stop.
-import { watch } from "node:fs";
+import { appendFileSync, watch } from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isPostgresUrl, sqliteFilePath } from "@/lib/database-url";
+import { coalesced } from "@/lib/webhooks/coalesced";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
 import { listenForNewWork } from "@/lib/webhooks/pg-notify";
 import { startRetentionJob } from "@/lib/webhooks/retention";
 
 // On SQLite, a commit by any process (a worker, the simulator, a CLI) appends to the write-ahead
-// log: watching it wakes the dispatcher without polling. PostgreSQL uses its own notifications.
+// log: watching it wakes the dispatcher without polling. SQLite's data_version, which only moves
+// when another connection commits, tells those commits from the dispatcher's own, so a busy
+// dispatcher does not wake itself once per commit. A commit's append is seen before the commit is
+// (it becomes visible after its fsync), so each append is followed by a few later looks.
+const RECHECK_AFTER_MS = [25, 100, 400, 1600];
+
 function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
   const file = sqliteFilePath(env.DATABASE_URL);
   if (!file) return () => undefined;
   const walName = `${path.basename(file)}-wal`;
+  let lastVersion = Number.NaN;
+  let recheck: { step: number; timer?: NodeJS.Timeout } = { step: 0 };
+  const check = coalesced(
+    async () => {
+      const { db } = await import("@/lib/db");
+      const [row] = await db.$queryRawUnsafe<{ data_version: number | bigint }[]>("PRAGMA data_version");
+      const version = Number(row?.data_version);
+      if (version !== lastVersion) dispatcher.wake();
+      lastVersion = version;
+      const delay = RECHECK_AFTER_MS[recheck.step++];
+      if (delay !== undefined) {
+        clearTimeout(recheck.timer);
+        recheck.timer = setTimeout(check, delay).unref();
+      }
+    },
+    (error) => logger.error({ err: error }, "could not read the database's change counter"),
+  );
   const watcher = watch(path.dirname(file), (_event, name) => {
-    if (name === walName) dispatcher.wake();
+    if (name !== walName) return;
+    recheck = { step: 0, timer: recheck.timer };
+    check();
   });
   watcher.unref();
-  return () => watcher.close();
+  return () => {
+    clearTimeout(recheck.timer);
+    watcher.close();
+  };
 }
 
 // On PostgreSQL, other processes' commits arrive as notifications (signalNewWork sends them).

@@ -6,14 +6,15 @@ import { db, type Prisma } from "@/lib/db";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
-import { publishingPushChange, publishPushChange } from "@/lib/webhooks/live";
+import { publishPushChange } from "@/lib/webhooks/live";
 import { claimsNeedRowLocks, lockDuePushIds, lockPendingNotificationIds } from "@/lib/webhooks/pg-claims";
 import {
   accountsWithPendingNotifications,
   holdPendingNotifications,
-  setNotificationsState,
+  queueNotificationsInPushes,
   setPushNotificationsState,
   takePendingNotifications,
+  type NotificationState,
 } from "@/lib/webhooks/outbox";
 import { newMessageId } from "@/lib/webhooks/signing";
 import { signalNewWork } from "@/lib/webhooks/wake";
@@ -31,28 +32,35 @@ export class PushNotFoundError extends Error {
 
 export class PushNotRedeliverableError extends Error {}
 
-// Turns pending notifications into pushes of at most maxBatch each, one account per push.
-export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date()): Promise<number> {
-  let created = 0;
-  const accounts = await db.$transaction((tx) => accountsWithPendingNotifications(tx, 1000));
-  for (const accountId of accounts) {
-    for (;;) {
-      const size = await db.$transaction(async (tx) => {
-        const integration = await tx.webhookIntegration.findUnique({ where: { accountId }, select: { enabled: true } });
-        if (!integration?.enabled) {
-          await holdPendingNotifications(tx, accountId);
-          return 0;
-        }
-        const batch = await pendingNotificationsToPush(tx, accountId, config.maxBatch);
-        if (batch.length > 0) await createPush(tx, { accountId, kind: "delivery", notifications: batch, body: buildPushBody(batch), now });
-        return batch.length;
-      });
-      if (size > 0) created++;
-      if (size > 0) publishPushChange(accountId);
-      if (size < config.maxBatch) break;
-    }
+// One transaction forms the pushes of at most this many notifications of one account.
+const FORM_CHUNK = 1000;
+
+// Turns pending notifications into pushes of at most maxBatch each, one account per push: one
+// transaction per account with pending notifications, each taking at most FORM_CHUNK of them, so a
+// large backlog is formed a slice at a time (`more`) while the pushes already formed are sent.
+export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date()): Promise<{ pushes: number; more: boolean }> {
+  let pushes = 0;
+  let more = false;
+  const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
+  for (const accountId of await accountsWithPendingNotifications(db, 1000)) {
+    const formed = await db.$transaction(async (tx) => {
+      const integration = await tx.webhookIntegration.findUnique({ where: { accountId }, select: { enabled: true } });
+      if (!integration?.enabled) {
+        await holdPendingNotifications(tx, accountId);
+        return { pushes: 0, notifications: 0 };
+      }
+      const pending = await pendingNotificationsToPush(tx, accountId, take);
+      const batches = Array.from({ length: Math.ceil(pending.length / config.maxBatch) }, (_, index) => pending.slice(index * config.maxBatch, (index + 1) * config.maxBatch));
+      await createPushes(tx, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
+      return { pushes: batches.length, notifications: pending.length };
+    });
+    pushes += formed.pushes;
+    if (formed.pushes > 0) publishPushChange(accountId);
+    if (formed.notifications === take) more = true;
+    // SQLite calls are synchronous: let answers, timers and the garbage collector in between accounts.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return created;
+  return { pushes, more };
 }
 
 // On PostgreSQL the batch is row-locked (SKIP LOCKED): other dispatchers take the next ones.
@@ -63,25 +71,20 @@ async function pendingNotificationsToPush(tx: Tx, accountId: string, limit: numb
   return tx.notification.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 }
 
-async function createPush(
-  tx: Tx,
-  push: { accountId: string; kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; now: Date; redeliveryOfId?: string },
-): Promise<string> {
-  const id = newMessageId();
-  await tx.push.create({
-    data: {
-      id,
-      accountId: push.accountId,
-      kind: push.kind,
-      redeliveryOfId: push.redeliveryOfId,
-      body: push.body,
-      itemCount: push.notifications.length,
-      nextAttemptAt: push.now,
-      items: { create: push.notifications.map((n) => ({ notificationId: n.id, deviceId: n.deviceId, status: n.status })) },
-    },
+type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };
+
+// Creates pushes of one account and queues their notifications in them, in a few statements.
+async function createPushes(tx: Tx, accountId: string, pushes: NewPush[], now: Date): Promise<string[]> {
+  if (pushes.length === 0) return [];
+  const ids = pushes.map(() => newMessageId());
+  await tx.push.createMany({
+    data: pushes.map((push, index) => ({ id: ids[index]!, accountId, kind: push.kind, redeliveryOfId: push.redeliveryOfId, body: push.body, itemCount: push.notifications.length, nextAttemptAt: now })),
   });
-  await setNotificationsState(tx, push.notifications.map((n) => n.id), "queued", id);
-  return id;
+  await tx.pushItem.createMany({
+    data: pushes.flatMap((push, index) => push.notifications.map((n) => ({ pushId: ids[index]!, notificationId: n.id, deviceId: n.deviceId, status: n.status }))),
+  });
+  await queueNotificationsInPushes(tx, pushes.flatMap((push) => push.notifications.map((n) => n.id)), ids);
+  return ids;
 }
 
 // Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
@@ -112,21 +115,18 @@ export async function claimDuePushes(
           take: limit,
         });
     const claimedPerAccount = new Map(perAccount.active);
-    const claimed: PushRecord[] = [];
-    for (const push of due) {
+    const claimed = due.filter((push) => {
       const active = claimedPerAccount.get(push.accountId) ?? 0;
-      if (active >= perAccount.limit) continue;
-      const lease = new Date(now.getTime() + leaseMs);
-      const { count } = await tx.push.updateMany({
-        where: { id: push.id, state: push.state, leaseExpiresAt: push.leaseExpiresAt },
-        data: { state: "sending", leaseExpiresAt: lease },
-      });
-      if (count === 1) {
-        claimed.push({ ...push, state: "sending", leaseExpiresAt: lease });
-        claimedPerAccount.set(push.accountId, active + 1);
-      }
-    }
-    return claimed;
+      if (active >= perAccount.limit) return false;
+      claimedPerAccount.set(push.accountId, active + 1);
+      return true;
+    });
+    if (claimed.length === 0) return [];
+    // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
+    // lock, PostgreSQL's holds the row locks. One lease for the batch: its expiry is the holder's token.
+    const lease = new Date(now.getTime() + leaseMs);
+    await tx.push.updateMany({ where: { id: { in: claimed.map((push) => push.id) } }, data: { state: "sending", leaseExpiresAt: lease } });
+    return claimed.map((push) => ({ ...push, state: "sending", leaseExpiresAt: lease }));
   });
 }
 
@@ -184,59 +184,90 @@ export async function recordTestPush(accountId: string, push: { id: string; body
 // (the new holder's attempt is the push's), so a late result never overwrites the new holder's.
 export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held" | "superseded"; disabledIntegration: boolean };
 
-// Records an attempt and what follows from it, in one transaction: success (and the failure count
+// One push's attempt to record (null: not sent because the integration was off).
+export type Settlement = { push: PushRecord; attempt: AttemptRecord | null };
+
+type SettleConfig = Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">;
+
+export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | null, config: SettleConfig, now = new Date()): Promise<PushOutcome> {
+  return (await settleAttempts([{ push, attempt }], config, now))[0]!;
+}
+
+// Records attempts and what follows from each, in one transaction: success (and the failure count
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
-export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | null, config: Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">, now = new Date()): Promise<PushOutcome> {
-  return db.$transaction(async (tx): Promise<PushOutcome> => {
-    // Still ours? The same update takes the row lock (PostgreSQL) that keeps it ours until commit.
-    const { count: held } = await tx.push.updateMany({
-      where: { id: push.id, state: "sending", leaseExpiresAt: push.leaseExpiresAt },
-      data: { leaseExpiresAt: push.leaseExpiresAt },
-    });
-    if (held === 0) return { state: "superseded", disabledIntegration: false };
-    const integration = await tx.webhookIntegration.findUnique({ where: { accountId: push.accountId }, select: { enabled: true } });
-    if (attempt) {
-      await tx.pushAttempt.create({ data: { pushId: push.id, ...attemptData(attempt, push.accountId) } });
-    }
-    let state: Exclude<PushOutcome["state"], "superseded">;
-    let disabledIntegration = false;
-    if (attempt?.ok) {
-      state = "succeeded";
-      await resetFailureCount(tx, push.accountId);
-    } else if (!integration?.enabled) {
-      state = "held";
-    } else if (attempt && attempt.number <= config.retryDelaysMs.length) {
-      state = "retrying";
-    } else {
-      const counted = await countFailedPush(tx, push.accountId, config.disableAfterFailures, now);
-      state = counted.counted ? "failed" : "held";
-      disabledIntegration = counted.disabled;
-    }
-    const retryAt = state === "retrying" ? new Date(now.getTime() + config.retryDelaysMs[attempt!.number - 1]!) : null;
-    await tx.push.update({
-      where: { id: push.id },
-      data: {
-        state,
-        attemptCount: attempt?.number ?? push.attemptCount,
-        nextAttemptAt: retryAt,
-        leaseExpiresAt: null,
-        ...(attempt ? { lastStatusCode: attempt.statusCode, lastErrorClass: attempt.errorClass, lastDurationMs: attempt.durationMs } : {}),
-        completedAt: state === "retrying" ? null : now,
-      },
-    });
-    if (state !== "retrying") await setPushNotificationsState(tx, push.id, state === "succeeded" ? "delivered" : state);
-    if (disabledIntegration) await holdOpenPushes(tx, push.accountId, push.id, now);
-    return { state, disabledIntegration };
-  }).then(publishingPushChange(push.accountId));
+// Settlements of one account are applied in the order given; accounts in id order, so that two
+// workers' transactions take the integrations' row locks in the same order (no deadlock).
+export async function settleAttempts(settlements: Settlement[], config: SettleConfig, now = new Date()): Promise<PushOutcome[]> {
+  const order = settlements.map((_, index) => index).sort((a, b) => settlements[a]!.push.accountId.localeCompare(settlements[b]!.push.accountId));
+  const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
+  const outcomes = await db.$transaction(
+    async (tx) => {
+      const enabled = new Set(
+        (await tx.webhookIntegration.findMany({ where: { accountId: { in: accountIds }, enabled: true }, select: { accountId: true } })).map((row) => row.accountId),
+      );
+      const failuresReset = new Set<string>();
+      const attempts: Prisma.PushAttemptCreateManyInput[] = [];
+      const notificationStates = { delivered: [] as string[], failed: [] as string[], held: [] as string[] };
+      const outcomes: PushOutcome[] = new Array(settlements.length);
+      for (const index of order) {
+        const { push, attempt } = settlements[index]!;
+        let state: Exclude<PushOutcome["state"], "superseded">;
+        if (attempt?.ok) state = "succeeded";
+        else if (!enabled.has(push.accountId)) state = "held";
+        else if (attempt && attempt.number <= config.retryDelaysMs.length) state = "retrying";
+        else state = "failed";
+        const retryAt = state === "retrying" ? new Date(now.getTime() + config.retryDelaysMs[attempt!.number - 1]!) : null;
+        // Still ours? Only under the lease this worker set (on PostgreSQL the update also locks the row).
+        const { count: held } = await tx.push.updateMany({
+          where: { id: push.id, state: "sending", leaseExpiresAt: push.leaseExpiresAt },
+          data: {
+            state,
+            attemptCount: attempt?.number ?? push.attemptCount,
+            nextAttemptAt: retryAt,
+            leaseExpiresAt: null,
+            ...(attempt ? { lastStatusCode: attempt.statusCode, lastErrorClass: attempt.errorClass, lastDurationMs: attempt.durationMs } : {}),
+            completedAt: state === "retrying" ? null : now,
+          },
+        });
+        if (held === 0) {
+          outcomes[index] = { state: "superseded", disabledIntegration: false };
+          continue;
+        }
+        if (attempt) attempts.push({ pushId: push.id, ...attemptData(attempt, push.accountId) });
+        let disabledIntegration = false;
+        if (state === "succeeded" && !failuresReset.has(push.accountId)) {
+          await resetFailureCount(tx, push.accountId);
+          failuresReset.add(push.accountId);
+        } else if (state === "failed") {
+          failuresReset.delete(push.accountId);
+          const counted = await countFailedPush(tx, push.accountId, config.disableAfterFailures, now);
+          if (!counted.counted) {
+            state = "held";
+            await tx.push.update({ where: { id: push.id }, data: { state } });
+          }
+          if (counted.disabled || !counted.counted) enabled.delete(push.accountId);
+          if (counted.disabled) await holdOpenPushes(tx, push.accountId, push.id, now);
+          disabledIntegration = counted.disabled;
+        }
+        if (state !== "retrying") notificationStates[state === "succeeded" ? "delivered" : state].push(push.id);
+        outcomes[index] = { state, disabledIntegration };
+      }
+      await tx.pushAttempt.createMany({ data: attempts });
+      for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(tx, pushIds, state as NotificationState);
+      return outcomes;
+    },
+    { timeout: 30_000, maxWait: 15_000 },
+  );
+  for (const accountId of accountIds) publishPushChange(accountId);
+  return outcomes;
 }
 
 // Pushes waiting to be sent when the integration is disabled are kept as held, never dropped.
 async function holdOpenPushes(tx: Tx, accountId: string, exceptPushId: string, now: Date): Promise<void> {
   const open = await tx.push.findMany({ where: { accountId, state: { in: ["queued", "retrying"] }, id: { not: exceptPushId } }, select: { id: true } });
-  for (const { id } of open) {
-    await tx.push.update({ where: { id }, data: { state: "held", nextAttemptAt: null, completedAt: now } });
-    await setPushNotificationsState(tx, id, "held");
-  }
+  const ids = open.map((push) => push.id);
+  await tx.push.updateMany({ where: { id: { in: ids } }, data: { state: "held", nextAttemptAt: null, completedAt: now } });
+  await setPushNotificationsState(tx, ids, "held");
 }
 
 // The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any.
@@ -253,14 +284,13 @@ async function redeliverInTx(tx: Tx, original: PushRecord & { items: { notificat
   if ((OPEN_PUSH_STATES as readonly string[]).includes(original.state)) {
     throw new PushNotRedeliverableError("This push is still being delivered.");
   }
-  return createPush(tx, {
-    accountId: original.accountId,
-    kind: "redelivery",
-    redeliveryOfId: original.id,
-    body: original.body,
-    notifications: original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status })),
+  const [id] = await createPushes(
+    tx,
+    original.accountId,
+    [{ kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications: original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status })) }],
     now,
-  });
+  );
+  return id!;
 }
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.
