@@ -1,0 +1,30 @@
+// Agent: the physical limit of this machine for the dispatcher's traffic: undici POSTing the given
+// bodies to the receiver URLs (round robin) with the dispatcher's connection settings and
+// concurrency, no database and no signing. Prints requests/s on the last line.
+//   http-ceiling.ts <requests> <bodyFile> <url,url,…> <concurrency> <connectionsPerOrigin>
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { Agent, request } from "undici";
+
+const { positionals } = parseArgs({ allowPositionals: true });
+const [total, bodyFile, urlList, concurrency, connections] = positionals as [string, string, string, string, string];
+const requests = Number(total);
+const urls = urlList.split(",");
+const bodies = JSON.parse(readFileSync(bodyFile, "utf8")) as string[];
+const agent = new Agent({ connections: Number(connections) });
+const headers = { "content-type": "application/json", authorization: "bench-key-0000", "webhook-id": "msg_00000000000000000000000000", "webhook-timestamp": "1700000000" };
+
+let next = 0;
+let failures = 0;
+async function lane() {
+  for (let index = next++; index < requests; index = next++) {
+    const response = await request(urls[index % urls.length]!, { dispatcher: agent, method: "POST", headers, body: bodies[index % bodies.length] });
+    await response.body.text();
+    if (response.statusCode < 200 || response.statusCode >= 300) failures++;
+  }
+}
+const started = performance.now();
+await Promise.all(Array.from({ length: Number(concurrency) }, lane));
+const seconds = (performance.now() - started) / 1000;
+await agent.close();
+console.log(JSON.stringify({ requestsPerSecond: requests / seconds, seconds, failures }));
