@@ -47,14 +47,9 @@ function timeRangeWhere(from: Date | undefined, to: Date | undefined): Prisma.Pu
   return { id: { gte: idFrom, lt: idTo }, createdAt: { gte: from, lte: to } };
 }
 
-export function pushWhere(accountId: string, filter: PushFilter): Prisma.PushWhereInput {
-  return {
-    accountId,
-    state: filter.result,
-    ...statusWhere(filter.httpStatus),
-    ...(filter.deviceId ? { items: { some: { deviceId: filter.deviceId } } } : {}),
-    AND: [timeRangeWhere(filter.from, filter.to)],
-  };
+// Every filter but the device, which keysetWhere applies.
+function pushWhere(accountId: string, filter: PushFilter): Prisma.PushWhereInput {
+  return { accountId, state: filter.result, ...statusWhere(filter.httpStatus), AND: [timeRangeWhere(filter.from, filter.to)] };
 }
 
 // Which page of a newest-first list: `before` a key continues to older rows, `after` one goes back
@@ -90,13 +85,23 @@ export function isPushId(value: string): boolean {
   return PUSH_ID.test(value);
 }
 
+// Which pushes one keyset read returns: the filter's, older than `before` or newer than `after`.
+// With a device filter, the device's push items lead (an index range by device and push id) and only
+// their pushes are checked against the other filters, for at most `take` of them: an EXISTS per push
+// would read a large account's whole log to find a device with few pushes.
+async function keysetWhere(accountId: string, filter: PushFilter, bound: PageRequest, take: number): Promise<Prisma.PushWhereInput> {
+  const where: Prisma.PushWhereInput = { AND: [pushWhere(accountId, filter), bound.before ? { id: { lt: bound.before } } : {}, bound.after ? { id: { gt: bound.after } } : {}] };
+  if (!filter.deviceId) return where;
+  const pushes = await db.pushItem.groupBy({ by: ["pushId"], where: { deviceId: filter.deviceId, push: { is: where } }, orderBy: { pushId: bound.after ? "asc" : "desc" }, take });
+  return { id: { in: pushes.map((push) => push.pushId) } };
+}
+
 // One page of pushes, newest first, with up to 5 devices each (itemCount says how many in all).
 export async function listPushPage(accountId: string, filter: PushFilter, request: PageRequest = {}, limit = PUSH_PAGE_SIZE) {
-  const where = pushWhere(accountId, filter);
   const bounded = { before: request.before && isPushId(request.before) ? request.before : undefined, after: request.after && isPushId(request.after) ? request.after : undefined };
-  const page = await readKeysetPage(bounded, limit, (bound, take) =>
+  const page = await readKeysetPage(bounded, limit, async (bound, take) =>
     db.push.findMany({
-      where: { AND: [where, bound.before ? { id: { lt: bound.before } } : {}, bound.after ? { id: { gt: bound.after } } : {}] },
+      where: await keysetWhere(accountId, filter, bound, take),
       orderBy: { id: bound.after ? "asc" : "desc" },
       take,
       include: { items: { select: { deviceId: true, status: true }, take: 5 } },
@@ -253,15 +258,14 @@ function pushCsvLine(push: CsvPush): string {
 // only when the reader asks for more (pull), so memory stays flat however many rows there are.
 export function pushesCsvStream(accountId: string, filter: PushFilter, pageSize = CSV_PAGE_SIZE): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const where = pushWhere(accountId, filter);
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csvLine(PUSH_CSV_COLUMNS)));
     },
     async pull(controller) {
       const rows = await db.push.findMany({
-        where: { AND: [where, cursor ? { id: { lt: cursor } } : {}] },
+        where: await keysetWhere(accountId, filter, { before: cursor }, pageSize),
         orderBy: { id: "desc" },
         take: pageSize,
         include: { items: { select: { deviceId: true, status: true }, orderBy: { notificationId: "asc" } } },
