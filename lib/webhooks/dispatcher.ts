@@ -10,7 +10,7 @@ import { groupCommit } from "@/lib/webhooks/group-commit";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
 import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type PushOutcome, type PushRecord, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
-import { onNewWork } from "@/lib/webhooks/wake";
+import { onNewWork, signalOtherProcesses } from "@/lib/webhooks/wake";
 
 const SAFETY_SWEEP_MS = 60_000;
 const LEASE_MARGIN_MS = 5_000;
@@ -78,7 +78,9 @@ export class Dispatcher {
         if (this.outboxChanged) {
           this.outboxChanged = false;
           // A large backlog is formed a slice per cycle, sending what is formed in between.
-          if ((await formPushes(this.config)).more) this.outboxChanged = this.rerun = true;
+          const formed = await formPushes(this.config);
+          if (formed.pushes > 0) signalOtherProcesses();
+          if (formed.more) this.outboxChanged = this.rerun = true;
         }
         idleSlots = await this.sendDuePushes();
       } catch (error) {

@@ -13,21 +13,32 @@ export const claimsNeedRowLocks = isPostgresUrl(env.DATABASE_URL);
 
 const placeholders = (values: unknown[], from: number) => values.map((_, i) => `$${from + i}`).join(", ");
 
-// Locks up to `limit` due pushes (queued or retrying and due, or sending with an expired lease) for
-// the caller's transaction, skipping rows another dispatcher holds and accounts already saturated.
+// What makes a push due, most overdue kind first: a send abandoned by a crashed worker, a retry, a
+// new push. Asked one at a time, each is an ordered scan of the (state, next_attempt_at) index that
+// stops at the limit; one query with OR would read and sort every queued row on every claim.
+const DUE_PUSHES = [
+  "state = 'sending' AND lease_expires_at < $1 ORDER BY lease_expires_at",
+  "state = 'retrying' AND next_attempt_at <= $1 ORDER BY next_attempt_at",
+  "state = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at",
+];
+
+// Locks up to `limit` due pushes for the caller's transaction, skipping rows another dispatcher
+// holds and accounts already saturated. The ids come in claiming order.
 export async function lockDuePushIds(tx: Tx, now: Date, limit: number, skipAccounts: string[]): Promise<string[]> {
   const skip = skipAccounts.length ? `AND account_id NOT IN (${placeholders(skipAccounts, 3)})` : "";
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM pushes
-      WHERE ((state IN ('queued', 'retrying') AND next_attempt_at <= $1) OR (state = 'sending' AND lease_expires_at < $1)) ${skip}
-      ORDER BY next_attempt_at, id
-      LIMIT $2
-      FOR UPDATE SKIP LOCKED`,
-    now,
-    limit,
-    ...skipAccounts,
-  );
-  return rows.map((row) => row.id);
+  const ids: string[] = [];
+  for (const due of DUE_PUSHES) {
+    if (ids.length >= limit) break;
+    const [condition, order] = due.split(" ORDER BY ");
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM pushes WHERE ${condition} ${skip} ORDER BY ${order} LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      now,
+      limit - ids.length,
+      ...skipAccounts,
+    );
+    ids.push(...rows.map((row) => row.id));
+  }
+  return ids;
 }
 
 // Locks up to `limit` of an account's pending notifications, oldest first, so that two dispatchers

@@ -87,6 +87,29 @@ async function createPushes(tx: Tx, accountId: string, pushes: NewPush[], now: D
   return ids;
 }
 
+// Due pushes, most overdue kind first (see DUE_PUSHES in pg-claims.ts, the same on PostgreSQL):
+// each an ordered index scan that stops at the limit.
+async function duePushes(tx: Tx, now: Date, limit: number, saturated: string[]): Promise<PushRecord[]> {
+  const accountId = saturated.length ? { notIn: saturated } : undefined;
+  const kinds: Pick<Prisma.PushFindManyArgs, "where" | "orderBy">[] = [
+    { where: { state: "sending", leaseExpiresAt: { lt: now } }, orderBy: { leaseExpiresAt: "asc" } },
+    { where: { state: "retrying", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" } },
+    { where: { state: "queued", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" } },
+  ];
+  const due: PushRecord[] = [];
+  for (const kind of kinds) {
+    if (due.length >= limit) break;
+    due.push(...(await tx.push.findMany({ where: { ...kind.where, accountId }, orderBy: kind.orderBy, take: limit - due.length })));
+  }
+  return due;
+}
+
+async function lockedDuePushes(tx: Tx, now: Date, limit: number, saturated: string[]): Promise<PushRecord[]> {
+  const ids = await lockDuePushIds(tx, now, limit, saturated);
+  const rows = new Map((await tx.push.findMany({ where: { id: { in: ids } } })).map((push) => [push.id, push]));
+  return ids.map((id) => rows.get(id)!);
+}
+
 // Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
 // at most `perAccountLimit` per account counting those already `active` in this process. The lease's
 // expiry doubles as the holder's token: settleAttempt only settles a push still leased with it.
@@ -98,22 +121,9 @@ export async function claimDuePushes(
 ): Promise<PushRecord[]> {
   if (limit <= 0) return [];
   const saturated = [...perAccount.active].filter(([, count]) => count >= perAccount.limit).map(([account]) => account);
-  const orderBy: Prisma.PushOrderByWithRelationInput[] = [{ nextAttemptAt: "asc" }, { id: "asc" }];
   return db.$transaction(async (tx) => {
     // On PostgreSQL the due rows are locked first (SKIP LOCKED), so concurrent workers split them.
-    const due = claimsNeedRowLocks
-      ? await tx.push.findMany({ where: { id: { in: await lockDuePushIds(tx, now, limit, saturated) } }, orderBy })
-      : await tx.push.findMany({
-          where: {
-            accountId: saturated.length ? { notIn: saturated } : undefined,
-            OR: [
-              { state: { in: ["queued", "retrying"] }, nextAttemptAt: { lte: now } },
-              { state: "sending", leaseExpiresAt: { lt: now } },
-            ],
-          },
-          orderBy,
-          take: limit,
-        });
+    const due = claimsNeedRowLocks ? await lockedDuePushes(tx, now, limit, saturated) : await duePushes(tx, now, limit, saturated);
     const claimedPerAccount = new Map(perAccount.active);
     const claimed = due.filter((push) => {
       const active = claimedPerAccount.get(push.accountId) ?? 0;
@@ -270,13 +280,15 @@ async function holdOpenPushes(tx: Tx, accountId: string, exceptPushId: string, n
   await setPushNotificationsState(tx, ids, "held");
 }
 
-// The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any.
+// The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any: the
+// first entry of each state's ordered index scan.
 export async function nextDueAt(): Promise<Date | null> {
-  const [waiting, leased] = await Promise.all([
-    db.push.aggregate({ where: { state: { in: ["queued", "retrying"] } }, _min: { nextAttemptAt: true } }),
-    db.push.aggregate({ where: { state: "sending" }, _min: { leaseExpiresAt: true } }),
+  const [queued, retrying, leased] = await Promise.all([
+    db.push.findFirst({ where: { state: "queued", nextAttemptAt: { not: null } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } }),
+    db.push.findFirst({ where: { state: "retrying", nextAttemptAt: { not: null } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } }),
+    db.push.findFirst({ where: { state: "sending", leaseExpiresAt: { not: null } }, orderBy: { leaseExpiresAt: "asc" }, select: { leaseExpiresAt: true } }),
   ]);
-  const times = [waiting._min.nextAttemptAt, leased._min.leaseExpiresAt].filter((time): time is Date => time !== null);
+  const times = [queued?.nextAttemptAt, retrying?.nextAttemptAt, leased?.leaseExpiresAt].filter((time): time is Date => time instanceof Date);
   return times.length ? new Date(Math.min(...times.map((time) => time.getTime()))) : null;
 }
 
