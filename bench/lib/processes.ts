@@ -38,8 +38,8 @@ function sharedKey(workDir: string): string {
 const profiling = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
 
 // Runs a TypeScript entry point of this repository as the npm scripts do (tsx, react-server).
-export function spawnScript(name: string, script: string, args: string[], env: Record<string, string>, options: { ipc?: boolean } = {}): BenchProcess {
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args], {
+export function spawnScript(name: string, script: string, args: string[], env: Record<string, string>, options: { ipc?: boolean; nodeFlags?: string[] } = {}): BenchProcess {
+  const child = spawn(process.execPath, [...profiling, ...(options.nodeFlags ?? []), "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
@@ -62,6 +62,24 @@ export function spawnScript(name: string, script: string, args: string[], env: R
       return exited;
     },
   };
+}
+
+// The Node flags `npm run worker` gives the worker (package.json is their one source).
+function workerNodeFlags(): string[] {
+  const command = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
+  const words = command.split(/\s+/);
+  return words.slice(1, words.indexOf("--import")).filter((word) => word.startsWith("--"));
+}
+
+// A webhook worker started as `npm run worker` starts it. `ready` waits for its "running" line.
+export async function startWorker(name: string, env: Record<string, string>, options: { ready?: boolean } = { ready: true }): Promise<BenchProcess> {
+  const worker = spawnScript(name, "scripts/worker.ts", [], { ...env, LOG_LEVEL: options.ready ? "info" : (env.LOG_LEVEL ?? "warn") }, { nodeFlags: workerNodeFlags() });
+  const deadline = Date.now() + 60_000;
+  while (options.ready && !worker.output().includes("webhook worker running")) {
+    if (worker.child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${worker.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return worker;
 }
 
 // Runs a script to completion; a failure carries the script's output.

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { queryCounts } from "../lib/database-counts";
 import { postgresDatabase, sqliteDatabase, type BenchDatabase } from "../lib/databases";
-import { appEnvironment, runScript, sampleUsage, spawnScript, type BenchProcess } from "../lib/processes";
+import { appEnvironment, runScript, sampleUsage, startWorker, type BenchProcess } from "../lib/processes";
 import { startReceiverProcess, type ReceiverProcess } from "../lib/receiver";
 import { defineScenario, type Measure, type ScenarioContext } from "../lib/scenario";
 import { median, round } from "../lib/stats";
@@ -44,24 +44,14 @@ async function ceiling(context: ScenarioContext, receiver: ReceiverProcess, batc
   return median(rates);
 }
 
-async function waitForWorker(worker: BenchProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!worker.output().includes("webhook worker running")) {
-    if (worker.child.exitCode !== null) throw new Error(`${worker.name} exited:\n${worker.output()}`);
-    if (Date.now() > deadline) throw new Error(`${worker.name} did not start:\n${worker.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function dispatch(context: ScenarioContext, receiver: ReceiverProcess, run: Run, sizes: { accounts: number; notifications: number; batch: number }) {
   const name = `${run.provider}_${run.workers}w_b${sizes.batch}`;
   const database: BenchDatabase = run.provider === "sqlite" ? sqliteDatabase(context.workDir, name) : await postgresDatabase(context.postgresServerUrl!, name);
   const workers: BenchProcess[] = [];
   try {
-    const env = appEnvironment(context.workDir, database.url, { WEBHOOK_MAX_BATCH: String(sizes.batch), LOG_LEVEL: "info" });
+    const env = appEnvironment(context.workDir, database.url, { WEBHOOK_MAX_BATCH: String(sizes.batch) });
     const accountIds = JSON.parse(lastLine(await runScript("seed accounts", "bench/agents/seed-accounts.ts", [String(sizes.accounts), receiver.urls.join(",")], env))) as string[];
-    for (let index = 0; index < run.workers; index++) workers.push(spawnScript(`worker ${index + 1}`, "scripts/worker.ts", [], env));
-    await Promise.all(workers.map(waitForWorker));
+    workers.push(...(await Promise.all(Array.from({ length: run.workers }, (_, index) => startWorker(`worker ${index + 1}`, env)))));
     const usage = workers.map((worker) => sampleUsage(worker.pid));
 
     const perAccount = sizes.notifications / sizes.accounts;

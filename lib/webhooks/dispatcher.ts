@@ -30,6 +30,8 @@ export class Dispatcher {
   // Whether the outbox may hold notifications not yet formed into pushes: set by new-work signals,
   // timers and start; a finished delivery only frees a sending slot and needs no outbox read.
   private outboxChanged = true;
+  // When the last claim looked for due pushes: a push due only after that was not due to it yet.
+  private lastClaimAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private unsubscribe: (() => void) | null = null;
@@ -96,10 +98,9 @@ export class Dispatcher {
   // Claims and starts what is due; whether sending slots are left free (nothing more was due).
   private async sendDuePushes(): Promise<boolean> {
     const room = this.config.concurrency - this.inFlight.size;
-    const claimed = await claimDuePushes(room, this.config.timeoutMs + LEASE_MARGIN_MS, {
-      limit: this.config.concurrencyPerEndpoint,
-      active: this.perAccount,
-    });
+    const now = new Date();
+    this.lastClaimAt = now.getTime();
+    const claimed = await claimDuePushes(room, this.config.timeoutMs + LEASE_MARGIN_MS, { limit: this.config.concurrencyPerEndpoint, active: this.perAccount }, now);
     if (claimed.length > 0) {
       const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
       for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
@@ -136,6 +137,8 @@ export class Dispatcher {
       // Due already yet not claimed: its account's sending slots are full, or another worker holds
       // it. Deliveries under way start the next cycles; with none under way, look again shortly.
       if (untilDue > 0) delay = Math.min(delay, untilDue);
+      // Due only since the last claim looked (a timer may fire a millisecond early): claim it now.
+      else if (due!.getTime() > this.lastClaimAt) delay = 0;
       else if (this.inFlight.size === 0) delay = Math.min(delay, BLOCKED_RECHECK_MS);
     } catch (error) {
       this.log.error({ err: error }, "could not read the next due time");

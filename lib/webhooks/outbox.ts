@@ -30,8 +30,11 @@ export async function enqueueNotification(
 }
 
 // Up to `limit` pending notifications of one account, oldest first.
+// What a push needs of a notification.
+export const PUSHED_FIELDS = { id: true, deviceId: true, status: true, occurredAt: true } as const;
+
 export function takePendingNotifications(tx: Tx, accountId: string, limit: number) {
-  return tx.notification.findMany({ where: { accountId, state: "pending" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit });
+  return tx.notification.findMany({ where: { accountId, state: "pending" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit, select: PUSHED_FIELDS });
 }
 
 export async function accountsWithPendingNotifications(tx: Tx, limit: number): Promise<string[]> {

@@ -20,11 +20,12 @@ function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
   const file = sqliteFilePath(env.DATABASE_URL);
   if (!file) return () => undefined;
   const walName = `${path.basename(file)}-wal`;
+  const database = import("@/lib/db"); // once: each dynamic import goes through the module loader
   let lastVersion = Number.NaN;
   let recheck: { step: number; timer?: NodeJS.Timeout } = { step: 0 };
   const check = coalesced(
     async () => {
-      const { db } = await import("@/lib/db");
+      const { db } = await database;
       const [row] = await db.$queryRawUnsafe<{ data_version: number | bigint }[]>("PRAGMA data_version");
       const version = Number(row?.data_version);
       if (version !== lastVersion) dispatcher.wake();

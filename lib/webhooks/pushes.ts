@@ -13,6 +13,7 @@ import {
   holdPendingNotifications,
   queueNotificationsInPushes,
   setPushNotificationsState,
+  PUSHED_FIELDS,
   takePendingNotifications,
   type NotificationState,
 } from "@/lib/webhooks/outbox";
@@ -32,8 +33,13 @@ export class PushNotFoundError extends Error {
 
 export class PushNotRedeliverableError extends Error {}
 
-// One transaction forms the pushes of at most this many notifications of one account.
+// One transaction forms the pushes of at most this many notifications of one account, and one call
+// at most FORM_BUDGET in all: a backlog is formed a slice at a time between sends, and the garbage of
+// a slice is collected before the next (a whole backlog at once grew the worker's heap by hundreds of MB).
 const FORM_CHUNK = 1000;
+const FORM_BUDGET = 5000;
+// Where the last call ran out of budget: the next call starts after it, so every account has its turn.
+let formingResumesAfter = "";
 
 // Turns pending notifications into pushes of at most maxBatch each, one account per push: one
 // transaction per account with pending notifications, each taking at most FORM_CHUNK of them, so a
@@ -42,7 +48,15 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   let pushes = 0;
   let more = false;
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
-  for (const accountId of await accountsWithPendingNotifications(db, 1000)) {
+  let formedNotifications = 0;
+  const accounts = await accountsWithPendingNotifications(db, 1000);
+  const inTurn = [...accounts.filter((id) => id > formingResumesAfter), ...accounts.filter((id) => id <= formingResumesAfter)];
+  for (const accountId of inTurn) {
+    if (formedNotifications >= FORM_BUDGET) {
+      more = true;
+      break;
+    }
+    formingResumesAfter = accountId;
     const formed = await db.$transaction(async (tx) => {
       const integration = await tx.webhookIntegration.findUnique({ where: { accountId }, select: { enabled: true } });
       if (!integration?.enabled) {
@@ -55,6 +69,7 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
       return { pushes: batches.length, notifications: pending.length };
     });
     pushes += formed.pushes;
+    formedNotifications += formed.notifications;
     if (formed.pushes > 0) publishPushChange(accountId);
     if (formed.notifications === take) more = true;
     // SQLite calls are synchronous: let answers, timers and the garbage collector in between accounts.
@@ -68,7 +83,7 @@ async function pendingNotificationsToPush(tx: Tx, accountId: string, limit: numb
   if (!claimsNeedRowLocks) return takePendingNotifications(tx, accountId, limit);
   const ids = await lockPendingNotificationIds(tx, accountId, limit);
   if (ids.length === 0) return [];
-  return tx.notification.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return tx.notification.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: PUSHED_FIELDS });
 }
 
 type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };

@@ -10,8 +10,9 @@ const globalForWake = globalThis as unknown as { webhookWake?: EventEmitter; web
 const emitter = (globalForWake.webhookWake ??= new EventEmitter());
 
 // Through the process's own pool (lib/db is loaded only when first needed), never inside a transaction.
+let database: Promise<typeof import("@/lib/db")> | undefined;
 const notifyOtherProcesses = isPostgresUrl(env.DATABASE_URL)
-  ? (globalForWake.webhookNotifyOthers ??= coalescedNotifier(async () => (await import("@/lib/db")).db.$executeRawUnsafe(NOTIFY_NEW_WORK_SQL)))
+  ? (globalForWake.webhookNotifyOthers ??= coalescedNotifier(async () => (await (database ??= import("@/lib/db"))).db.$executeRawUnsafe(NOTIFY_NEW_WORK_SQL)))
   : null;
 
 // Call after the transaction that wrote the work has committed.
