@@ -143,7 +143,8 @@ export async function runSimulation(options: SimulationOptions, hooks: Simulatio
     stoppedMs = Math.min(performance.now(), endMs);
     await Promise.all(inFlight);
     // The last slot is one interval before the end: the run lasts its full duration, like its rate.
-    if (Number.isFinite(endMs)) await sleep(endMs - performance.now(), hooks.signal);
+    // (A timer may fire a fraction of a millisecond early: wait until the end has passed.)
+    while (Number.isFinite(endMs) && !hooks.signal?.aborted && performance.now() < endMs) await sleep(endMs - performance.now(), hooks.signal);
   } finally {
     clearInterval(ticker);
     await reading;
