@@ -46,7 +46,11 @@ export function LiveUpdates({ enabled, newestHref, pausedText = "Live updates ar
         router.refresh();
       }, Math.max(0, lastRefresh + MIN_REFRESH_INTERVAL_MS - Date.now()));
     };
-    source.onopen = () => setState("live");
+    // A change between this page's render and the stream's (re)connection sent no event: look once.
+    source.onopen = () => {
+      setState("live");
+      refresh();
+    };
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "stopped" : "reconnecting");
     source.addEventListener("change", refresh);
     return () => {
