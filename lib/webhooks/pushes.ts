@@ -127,7 +127,7 @@ async function lockedDuePushes(tx: Tx, now: Date, limit: number, saturated: stri
 
 // Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
 // at most `perAccountLimit` per account counting those already `active` in this process. The lease's
-// expiry doubles as the holder's token: settleAttempt only settles a push still leased with it.
+// expiry doubles as the holder's token: settleAttempts only settles a push still leased with it.
 export async function claimDuePushes(
   limit: number,
   leaseMs: number,
@@ -213,10 +213,6 @@ export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held" 
 export type Settlement = { push: PushRecord; attempt: AttemptRecord | null };
 
 type SettleConfig = Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">;
-
-export async function settleAttempt(push: PushRecord, attempt: AttemptRecord | null, config: SettleConfig, now = new Date()): Promise<PushOutcome> {
-  return (await settleAttempts([{ push, attempt }], config, now))[0]!;
-}
 
 // Records attempts and what follows from each, in one transaction: success (and the failure count
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
