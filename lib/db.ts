@@ -3,6 +3,7 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type BetterSqlite3 from "better-sqlite3";
 import { isPostgresUrl } from "@/lib/database-url";
 import { env } from "@/lib/env";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
@@ -12,14 +13,20 @@ import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 // (busy timeout), instead of failing with "database is locked" when a deferred transaction that has
 // read tries to write after another process (a worker, the simulator) committed in between.
 class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
+  // The connection the adapter opened, for the hot paths' prepared statements (lib/sql.ts).
+  connection: BetterSqlite3.Database | null = null;
+
   override async connect() {
     const adapter = await super.connect();
-    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
+    const client = (adapter as unknown as { client: BetterSqlite3.Database }).client;
     const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;
+    this.connection = client;
     return adapter;
   }
 }
+
+const sqliteAdapters = new WeakMap<PrismaClient, ImmediateTransactionsSqlite>();
 
 // The app is typed against the SQLite client. Prisma generates one client per provider
 // (lib/generated/prisma and lib/generated/postgres) from the same models (prisma/schema.prisma and the
@@ -27,7 +34,18 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
 // options, so this is the one place where the PostgreSQL client is cast to the app's type.
 export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient {
   if (isPostgresUrl(url)) return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
-  return new PrismaClient({ adapter: new ImmediateTransactionsSqlite({ url, timeout: 10_000 }) });
+  const adapter = new ImmediateTransactionsSqlite({ url, timeout: 10_000 });
+  const client = new PrismaClient({ adapter });
+  sqliteAdapters.set(client, adapter);
+  return client;
+}
+
+// The better-sqlite3 connection under a SQLite client: the one Prisma's transactions run on.
+export async function sqliteConnectionOf(client: PrismaClient): Promise<BetterSqlite3.Database> {
+  const adapter = sqliteAdapters.get(client);
+  if (!adapter) throw new Error("not a SQLite client");
+  if (!adapter.connection?.open) await client.$connect();
+  return adapter.connection!;
 }
 
 // Kept on globalThis so that dev-mode hot reloads reuse one connection.

@@ -5,6 +5,8 @@ import "server-only";
 import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
+import { newTimeOrderedId } from "@/lib/ids";
+import { sqlTransaction } from "@/lib/sql";
 import { enqueueNotification, outboxStateFor } from "@/lib/webhooks/outbox";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
@@ -33,8 +35,12 @@ export type StatusChange = { changed: boolean; eventId: string | null; notified:
 // (on SQLite: holds the write lock), so it commits within this time of its occurred_at, or never.
 export const STATUS_CHANGE_TIMEOUT_MS = 5_000;
 
+type DeviceRow = { id: string; status: string };
+type IntegrationRow = { enabled: boolean | number; disabled_reason: string | null; events: string };
+
 // `at`: when the change happened, for changes recorded after the fact (seed data); by default the
 // moment the transaction starts, so that waiting for the database does not age the event.
+// On the hot path's prepared SQL (lib/sql.ts): a change is a handful of statements.
 async function recordStatusChange(
   accountId: string,
   deviceId: string,
@@ -43,23 +49,34 @@ async function recordStatusChange(
   at: Date | undefined,
   create?: { name: string; platform: string },
 ): Promise<StatusChange> {
-  const result = await db.$transaction(async (tx) => {
+  const result = await sqlTransaction(async (sql) => {
     const now = at ?? new Date();
-    const device = await tx.device.findUnique({ where: { accountId_deviceId: { accountId, deviceId } } });
+    const [device] = await sql.all<DeviceRow>("SELECT id, status FROM devices WHERE account_id = ? AND device_id = ?", [accountId, deviceId]);
     if (create && device) throw new DeviceExistsError(deviceId);
     if (!create && !device) throw new DeviceNotFoundError(deviceId);
     if (device?.status === status) return { changed: false, eventId: null, notified: false };
 
-    if (create) await tx.device.create({ data: { accountId, deviceId, name: create.name, platform: create.platform, status, lastSeenAt: now } });
-    else await tx.device.update({ where: { id: device!.id }, data: { status } });
+    if (create) {
+      // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
+      const inserted = await sql.run(
+        `INSERT INTO devices (id, account_id, device_id, name, platform, status, last_seen_at, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, device_id) DO NOTHING`,
+        [newTimeOrderedId(), accountId, deviceId, create.name, create.platform, status, now, now, now],
+      );
+      if (inserted === 0) throw new DeviceExistsError(deviceId);
+    } else {
+      await sql.run("UPDATE devices SET status = ?, updated_at = ? WHERE id = ?", [status, new Date(), device!.id]);
+    }
 
-    const event = await tx.deviceEvent.create({
-      data: { accountId, deviceId, previousStatus: device?.status ?? null, status, actor, occurredAt: now },
-    });
-    const integration = await tx.webhookIntegration.findUnique({ where: { accountId }, select: { enabled: true, disabledReason: true, events: true } });
-    const state = outboxStateFor(integration, status);
-    if (state) await enqueueNotification(tx, { ...event, deviceId }, state);
-    return { changed: true, eventId: event.id, notified: state === "pending" };
+    const eventId = newTimeOrderedId();
+    await sql.run(
+      "INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [eventId, accountId, deviceId, device?.status ?? null, status, actor, now],
+    );
+    const [integration] = await sql.all<IntegrationRow>("SELECT enabled, disabled_reason, events FROM webhook_integrations WHERE account_id = ?", [accountId]);
+    const state = outboxStateFor(integration ? { enabled: Boolean(integration.enabled), disabledReason: integration.disabled_reason, events: integration.events } : null, status);
+    if (state) await enqueueNotification(sql, { id: eventId, accountId, deviceId, status, occurredAt: now }, state);
+    return { changed: true, eventId, notified: state === "pending" };
   }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
   if (result.notified) signalNewWork();
   return result;
@@ -73,13 +90,7 @@ export function changeDeviceStatus(accountId: string, deviceId: string, status: 
 // Enrolls a device: its first status is `installed`.
 export async function createDevice(accountId: string, input: z.input<typeof newDeviceSchema>, actor: string, now?: Date) {
   const data = newDeviceSchema.parse(input);
-  try {
-    return await recordStatusChange(accountId, data.deviceId, "installed", actor, now, { name: data.name, platform: data.platform });
-  } catch (error) {
-    // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
-    if ((error as { code?: string }).code === "P2002") throw new DeviceExistsError(data.deviceId);
-    throw error;
-  }
+  return recordStatusChange(accountId, data.deviceId, "installed", actor, now, { name: data.name, platform: data.platform });
 }
 
 // Removes a device: its status becomes `deleted`; the row and its history stay for the logs.

@@ -4,7 +4,7 @@ import "server-only";
 import { metrics } from "@/lib/metrics";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import type { SendResult, WebhookClient } from "@/lib/webhooks/http";
-import type { AttemptRecord, PushOutcome, PushRecord, Settlement } from "@/lib/webhooks/pushes";
+import type { AttemptRecord, PushOutcome, LeasedPush, Settlement } from "@/lib/webhooks/pushes";
 import type { DeliveryCredentials } from "@/lib/webhooks/settings";
 import { signatureHeader } from "@/lib/webhooks/signing";
 
@@ -47,7 +47,7 @@ export function attemptRecord(number: number, url: string, startedAt: Date, stor
 
 // Sends one attempt of a push and hands it to `settle` (the dispatcher's group commit) to record.
 export async function deliverPush(
-  push: PushRecord,
+  push: LeasedPush,
   credentials: DeliveryCredentials | null,
   client: WebhookClient,
   config: DeliveryConfig,

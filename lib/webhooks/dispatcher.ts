@@ -8,7 +8,7 @@ import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/confi
 import { deliverPush } from "@/lib/webhooks/delivery";
 import { groupCommit } from "@/lib/webhooks/group-commit";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
-import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type PushOutcome, type PushRecord, type Settlement } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type PushOutcome, type LeasedPush, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
 import { onNewWork, signalOtherProcesses } from "@/lib/webhooks/wake";
 
@@ -108,7 +108,7 @@ export class Dispatcher {
     return claimed.length < room;
   }
 
-  private startDelivery(push: PushRecord, credentials: DeliveryCredentials | null): void {
+  private startDelivery(push: LeasedPush, credentials: DeliveryCredentials | null): void {
     this.perAccount.set(push.accountId, (this.perAccount.get(push.accountId) ?? 0) + 1);
     const delivery = deliverPush(push, credentials, this.client, this.config, this.settle)
       .then((outcome) => {

@@ -3,13 +3,14 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
+import type { Sql } from "@/lib/sql";
 import { claimsNeedRowLocks, incrementFailureCount } from "@/lib/webhooks/pg-claims";
 
 type Tx = Prisma.TransactionClient;
 
 // Any successful attempt resets the count to 0.
-export async function resetFailureCount(tx: Tx, accountId: string): Promise<void> {
-  await tx.webhookIntegration.updateMany({ where: { accountId, consecutiveFailures: { not: 0 } }, data: { consecutiveFailures: 0 } });
+export async function resetFailureCount(sql: Sql, accountId: string): Promise<void> {
+  await sql.run("UPDATE webhook_integrations SET consecutive_failures = 0 WHERE account_id = ? AND consecutive_failures <> 0", [accountId]);
 }
 
 // Counts one failed push while the integration is enabled; at the threshold disables it once (the

@@ -2,7 +2,8 @@
 // so a crash at any moment loses none. Owns the notifications table.
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
-import { claimsNeedRowLocks } from "@/lib/webhooks/pg-claims";
+import { newTimeOrderedId } from "@/lib/ids";
+import { IN_LIST, listParam, sqlOnPostgres, timeOf, type Sql } from "@/lib/sql";
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,51 +21,55 @@ export function outboxStateFor(integration: Integration | null, status: string):
 }
 
 export async function enqueueNotification(
-  tx: Tx,
+  sql: Sql,
   event: { id: string; accountId: string; deviceId: string; status: string; occurredAt: Date },
   state: NotificationState,
 ): Promise<void> {
-  await tx.notification.create({
-    data: { accountId: event.accountId, deviceEventId: event.id, deviceId: event.deviceId, status: event.status, occurredAt: event.occurredAt, state },
-  });
+  await sql.run(
+    "INSERT INTO notifications (id, account_id, device_event_id, device_id, status, occurred_at, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [newTimeOrderedId(), event.accountId, event.id, event.deviceId, event.status, event.occurredAt, state, new Date()],
+  );
 }
 
-// Up to `limit` pending notifications of one account, oldest first.
 // What a push needs of a notification.
-export const PUSHED_FIELDS = { id: true, deviceId: true, status: true, occurredAt: true } as const;
+export type PendingNotification = { id: string; deviceId: string; status: string; occurredAt: Date };
+type PendingRow = { id: string; device_id: string; status: string; occurred_at: unknown };
 
-export function takePendingNotifications(tx: Tx, accountId: string, limit: number) {
-  return tx.notification.findMany({ where: { accountId, state: "pending" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit, select: PUSHED_FIELDS });
+// Up to `limit` pending notifications of one account, oldest first. On PostgreSQL they are row-locked
+// (SKIP LOCKED), so that two dispatchers forming pushes at once never put one into two pushes.
+export async function takePendingNotifications(sql: Sql, accountId: string, limit: number): Promise<PendingNotification[]> {
+  const rows = await sql.all<PendingRow>(
+    `SELECT id, device_id, status, occurred_at FROM notifications WHERE account_id = ? AND state = 'pending' ORDER BY created_at, id LIMIT ?${sqlOnPostgres ? " FOR UPDATE SKIP LOCKED" : ""}`,
+    [accountId, limit],
+  );
+  return rows.map((row) => ({ id: row.id, deviceId: row.device_id, status: row.status, occurredAt: timeOf(row.occurred_at)! }));
 }
 
-export async function accountsWithPendingNotifications(tx: Tx, limit: number): Promise<string[]> {
-  const groups = await tx.notification.groupBy({ by: ["accountId"], where: { state: "pending" }, orderBy: { accountId: "asc" }, take: limit });
-  return groups.map((group) => group.accountId);
+export async function accountsWithPendingNotifications(sql: Sql, limit: number): Promise<string[]> {
+  const rows = await sql.all<{ account_id: string }>("SELECT account_id FROM notifications WHERE state = 'pending' GROUP BY account_id ORDER BY account_id LIMIT ?", [limit]);
+  return rows.map((row) => row.account_id);
 }
 
 // Marks notifications queued in the pushes just created for them (their push_items rows), in one
 // statement however many pushes: forming a push per notification must not cost a query each.
-export async function queueNotificationsInPushes(tx: Tx, notificationIds: string[], pushIds: string[]): Promise<void> {
+export async function queueNotificationsInPushes(sql: Sql, notificationIds: string[], pushIds: string[]): Promise<void> {
   if (notificationIds.length === 0) return;
-  const param = claimsNeedRowLocks ? (index: number) => `$${index}` : () => "?";
-  const list = (values: string[], from: number) => values.map((_, index) => param(from + index)).join(", ");
-  await tx.$executeRawUnsafe(
+  await sql.run(
     `UPDATE notifications SET state = 'queued',
-        push_id = (SELECT push_items.push_id FROM push_items WHERE push_items.notification_id = notifications.id AND push_items.push_id IN (${list(pushIds, 1)}))
-      WHERE id IN (${list(notificationIds, pushIds.length + 1)})`,
-    ...pushIds,
-    ...notificationIds,
+        push_id = (SELECT push_items.push_id FROM push_items WHERE push_items.notification_id = notifications.id AND push_items.push_id ${IN_LIST})
+      WHERE id ${IN_LIST}`,
+    [listParam(pushIds), listParam(notificationIds)],
   );
 }
 
-export async function setPushNotificationsState(tx: Tx, pushIds: string[], state: NotificationState): Promise<void> {
+export async function setPushNotificationsState(sql: Sql, pushIds: string[], state: NotificationState): Promise<void> {
   if (pushIds.length === 0) return;
-  await tx.notification.updateMany({ where: { pushId: { in: pushIds } }, data: { state } });
+  await sql.run(`UPDATE notifications SET state = ? WHERE push_id ${IN_LIST}`, [state, listParam(pushIds)]);
 }
 
 // Pending notifications of an account whose integration is off are kept, as held.
-export async function holdPendingNotifications(tx: Tx, accountId: string): Promise<number> {
-  return (await tx.notification.updateMany({ where: { accountId, state: "pending" }, data: { state: "held" } })).count;
+export async function holdPendingNotifications(sql: Sql, accountId: string): Promise<number> {
+  return sql.run("UPDATE notifications SET state = 'held' WHERE account_id = ? AND state = 'pending'", [accountId]);
 }
 
 // Held notifications that never went into a push go back to pending, to be pushed now.

@@ -2,18 +2,19 @@
 // push_items and push_attempts tables. The dispatcher drives these functions; see dispatcher.ts.
 import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { db, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
+import { newTimeOrderedId } from "@/lib/ids";
+import { directSql, IN_LIST, listParam, NOT_IN_LIST, sqlTransaction, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
 import { publishPushChange } from "@/lib/webhooks/live";
-import { claimsNeedRowLocks, lockDuePushIds, lockPendingNotificationIds } from "@/lib/webhooks/pg-claims";
+import { claimsNeedRowLocks } from "@/lib/webhooks/pg-claims";
 import {
   accountsWithPendingNotifications,
   holdPendingNotifications,
   queueNotificationsInPushes,
   setPushNotificationsState,
-  PUSHED_FIELDS,
   takePendingNotifications,
   type NotificationState,
 } from "@/lib/webhooks/outbox";
@@ -21,7 +22,6 @@ import { newMessageId } from "@/lib/webhooks/signing";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
 type Tx = Prisma.TransactionClient;
-export type PushRecord = Awaited<ReturnType<typeof db.push.findFirstOrThrow>>;
 
 export const OPEN_PUSH_STATES = ["queued", "sending", "retrying"] as const;
 
@@ -49,7 +49,7 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   let more = false;
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
   let formedNotifications = 0;
-  const accounts = await accountsWithPendingNotifications(db, 1000);
+  const accounts = await accountsWithPendingNotifications(await directSql(), 1000);
   const inTurn = [...accounts.filter((id) => id > formingResumesAfter), ...accounts.filter((id) => id <= formingResumesAfter)];
   for (const accountId of inTurn) {
     if (formedNotifications >= FORM_BUDGET) {
@@ -57,15 +57,15 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
       break;
     }
     formingResumesAfter = accountId;
-    const formed = await db.$transaction(async (tx) => {
-      const integration = await tx.webhookIntegration.findUnique({ where: { accountId }, select: { enabled: true } });
+    const formed = await sqlTransaction(async (sql) => {
+      const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
       if (!integration?.enabled) {
-        await holdPendingNotifications(tx, accountId);
+        await holdPendingNotifications(sql, accountId);
         return { pushes: 0, notifications: 0 };
       }
-      const pending = await pendingNotificationsToPush(tx, accountId, take);
+      const pending = await takePendingNotifications(sql, accountId, take);
       const batches = Array.from({ length: Math.ceil(pending.length / config.maxBatch) }, (_, index) => pending.slice(index * config.maxBatch, (index + 1) * config.maxBatch));
-      await createPushes(tx, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
+      await createPushes(sql, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
       return { pushes: batches.length, notifications: pending.length };
     });
     pushes += formed.pushes;
@@ -78,80 +78,76 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   return { pushes, more };
 }
 
-// On PostgreSQL the batch is row-locked (SKIP LOCKED): other dispatchers take the next ones.
-async function pendingNotificationsToPush(tx: Tx, accountId: string, limit: number) {
-  if (!claimsNeedRowLocks) return takePendingNotifications(tx, accountId, limit);
-  const ids = await lockPendingNotificationIds(tx, accountId, limit);
-  if (ids.length === 0) return [];
-  return tx.notification.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: PUSHED_FIELDS });
-}
-
 type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };
 
 // Creates pushes of one account and queues their notifications in them, in a few statements.
-async function createPushes(tx: Tx, accountId: string, pushes: NewPush[], now: Date): Promise<string[]> {
+async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<string[]> {
   if (pushes.length === 0) return [];
   const ids = pushes.map(() => newMessageId());
-  await tx.push.createMany({
-    data: pushes.map((push, index) => ({ id: ids[index]!, accountId, kind: push.kind, redeliveryOfId: push.redeliveryOfId, body: push.body, itemCount: push.notifications.length, nextAttemptAt: now })),
-  });
-  await tx.pushItem.createMany({
-    data: pushes.flatMap((push, index) => push.notifications.map((n) => ({ pushId: ids[index]!, notificationId: n.id, deviceId: n.deviceId, status: n.status }))),
-  });
-  await queueNotificationsInPushes(tx, pushes.flatMap((push) => push.notifications.map((n) => n.id)), ids);
+  const createdAt = new Date();
+  await sql.insert(
+    "pushes",
+    ["id", "account_id", "kind", "redelivery_of_id", "state", "body", "item_count", "attempt_count", "next_attempt_at", "created_at"],
+    pushes.map((push, index) => [ids[index]!, accountId, push.kind, push.redeliveryOfId ?? null, "queued", push.body, push.notifications.length, 0, now, createdAt]),
+  );
+  await sql.insert(
+    "push_items",
+    ["push_id", "notification_id", "device_id", "status"],
+    pushes.flatMap((push, index) => push.notifications.map((n) => [ids[index]!, n.id, n.deviceId, n.status])),
+  );
+  await queueNotificationsInPushes(sql, pushes.flatMap((push) => push.notifications.map((n) => n.id)), ids);
   return ids;
 }
 
-// Due pushes, most overdue kind first (see DUE_PUSHES in pg-claims.ts, the same on PostgreSQL):
-// each an ordered index scan that stops at the limit.
-async function duePushes(tx: Tx, now: Date, limit: number, saturated: string[]): Promise<PushRecord[]> {
-  const accountId = saturated.length ? { notIn: saturated } : undefined;
-  const kinds: Pick<Prisma.PushFindManyArgs, "where" | "orderBy">[] = [
-    { where: { state: "sending", leaseExpiresAt: { lt: now } }, orderBy: { leaseExpiresAt: "asc" } },
-    { where: { state: "retrying", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" } },
-    { where: { state: "queued", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" } },
-  ];
-  const due: PushRecord[] = [];
-  for (const kind of kinds) {
+// What the dispatcher holds of a push it leased. The lease's expiry doubles as the holder's token.
+export type LeasedPush = { id: string; accountId: string; body: string; attemptCount: number; leaseExpiresAt: Date };
+type DueRow = { id: string; account_id: string; body: string; attempt_count: number };
+
+// What makes a push due, most overdue kind first: a send abandoned by a crashed worker, a retry, a
+// new push. Asked one at a time, each is an ordered scan of the (state, next_attempt_at) index that
+// stops at the limit; one query with OR would read and sort every queued row on every claim. On
+// PostgreSQL the rows are locked (SKIP LOCKED), so that concurrent dispatchers split them.
+const DUE_PUSHES = [
+  "state = 'sending' AND lease_expires_at < ? AND account_id %NOT_IN% ORDER BY lease_expires_at",
+  "state = 'retrying' AND next_attempt_at <= ? AND account_id %NOT_IN% ORDER BY next_attempt_at",
+  "state = 'queued' AND next_attempt_at <= ? AND account_id %NOT_IN% ORDER BY next_attempt_at",
+].map((due) => `SELECT id, account_id, body, attempt_count FROM pushes WHERE ${due.replace("%NOT_IN%", NOT_IN_LIST)} LIMIT ?${claimsNeedRowLocks ? " FOR UPDATE SKIP LOCKED" : ""}`);
+
+async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]): Promise<DueRow[]> {
+  const due: DueRow[] = [];
+  for (const query of DUE_PUSHES) {
     if (due.length >= limit) break;
-    due.push(...(await tx.push.findMany({ where: { ...kind.where, accountId }, orderBy: kind.orderBy, take: limit - due.length })));
+    due.push(...(await sql.all<DueRow>(query, [now, listParam(saturated), limit - due.length])));
   }
   return due;
 }
 
-async function lockedDuePushes(tx: Tx, now: Date, limit: number, saturated: string[]): Promise<PushRecord[]> {
-  const ids = await lockDuePushIds(tx, now, limit, saturated);
-  const rows = new Map((await tx.push.findMany({ where: { id: { in: ids } } })).map((push) => [push.id, push]));
-  return ids.map((id) => rows.get(id)!);
-}
-
 // Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
-// at most `perAccountLimit` per account counting those already `active` in this process. The lease's
-// expiry doubles as the holder's token: settleAttempts only settles a push still leased with it.
+// at most `perAccountLimit` per account counting those already `active` in this process.
+// settleAttempts only settles a push still leased with the lease set here.
 export async function claimDuePushes(
   limit: number,
   leaseMs: number,
   perAccount: { limit: number; active: ReadonlyMap<string, number> },
   now = new Date(),
-): Promise<PushRecord[]> {
+): Promise<LeasedPush[]> {
   if (limit <= 0) return [];
   const saturated = [...perAccount.active].filter(([, count]) => count >= perAccount.limit).map(([account]) => account);
-  return db.$transaction(async (tx) => {
-    // On PostgreSQL the due rows are locked first (SKIP LOCKED), so concurrent workers split them.
-    const due = claimsNeedRowLocks ? await lockedDuePushes(tx, now, limit, saturated) : await duePushes(tx, now, limit, saturated);
+  return sqlTransaction(async (sql) => {
+    const due = await duePushes(sql, now, limit, saturated);
     const claimedPerAccount = new Map(perAccount.active);
     const claimed = due.filter((push) => {
-      const active = claimedPerAccount.get(push.accountId) ?? 0;
+      const active = claimedPerAccount.get(push.account_id) ?? 0;
       if (active >= perAccount.limit) return false;
-      claimedPerAccount.set(push.accountId, active + 1);
+      claimedPerAccount.set(push.account_id, active + 1);
       return true;
     });
     if (claimed.length === 0) return [];
     // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
     // lock, PostgreSQL's holds the row locks. One lease for the batch: its expiry is the holder's token.
     const lease = new Date(now.getTime() + leaseMs);
-    await tx.push.updateMany({ where: { id: { in: claimed.map((push) => push.id) } }, data: { state: "sending", leaseExpiresAt: lease } });
-    return claimed.map((push) => ({ ...push, state: "sending", leaseExpiresAt: lease }));
+    await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ? WHERE id ${IN_LIST}`, [lease, listParam(claimed.map((push) => push.id))]);
+    return claimed.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease }));
   });
 }
 
@@ -168,39 +164,16 @@ export type AttemptRecord = {
   responseBody: string | null;
 };
 
-function attemptData(attempt: AttemptRecord, accountId: string) {
-  return {
-    accountId,
-    number: attempt.number,
-    url: attempt.url,
-    startedAt: attempt.startedAt,
-    durationMs: attempt.durationMs,
-    statusCode: attempt.statusCode,
-    errorClass: attempt.errorClass,
-    errorMessage: attempt.errorMessage,
-    requestHeaders: JSON.stringify(attempt.requestHeaders),
-    responseBody: attempt.responseBody,
-  };
-}
-
 // A "Send test" push and its one attempt, logged for the administrator; no notifications, no retries.
 export async function recordTestPush(accountId: string, push: { id: string; body: string }, attempt: AttemptRecord): Promise<void> {
-  await db.push.create({
-    data: {
-      id: push.id,
-      accountId,
-      kind: "test",
-      state: attempt.ok ? "succeeded" : "failed",
-      body: push.body,
-      itemCount: 1,
-      attemptCount: 1,
-      lastStatusCode: attempt.statusCode,
-      lastErrorClass: attempt.errorClass,
-      lastDurationMs: attempt.durationMs,
-      createdAt: attempt.startedAt,
-      completedAt: new Date(attempt.startedAt.getTime() + attempt.durationMs),
-      attempts: { create: attemptData(attempt, accountId) },
-    },
+  const completedAt = new Date(attempt.startedAt.getTime() + attempt.durationMs);
+  await sqlTransaction(async (sql) => {
+    await sql.run(
+      `INSERT INTO pushes (id, account_id, kind, state, body, item_count, attempt_count, last_status_code, last_error_class, last_duration_ms, created_at, completed_at)
+        VALUES (?, ?, 'test', ?, ?, 1, 1, ?, ?, ?, ?, ?)`,
+      [push.id, accountId, attempt.ok ? "succeeded" : "failed", push.body, attempt.statusCode, attempt.errorClass, attempt.durationMs, attempt.startedAt, completedAt],
+    );
+    await sql.insert("push_attempts", ATTEMPT_COLUMNS, [attemptRow(push.id, accountId, attempt)]);
   });
   publishPushChange(accountId);
 }
@@ -210,9 +183,34 @@ export async function recordTestPush(accountId: string, push: { id: string; body
 export type PushOutcome = { state: "succeeded" | "retrying" | "failed" | "held" | "superseded"; disabledIntegration: boolean };
 
 // One push's attempt to record (null: not sent because the integration was off).
-export type Settlement = { push: PushRecord; attempt: AttemptRecord | null };
+export type Settlement = { push: LeasedPush; attempt: AttemptRecord | null };
 
 type SettleConfig = Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">;
+
+const SETTLE_PUSH = `UPDATE pushes SET state = ?, attempt_count = ?, next_attempt_at = ?, lease_expires_at = NULL, completed_at = ?,
+    last_status_code = ?, last_error_class = ?, last_duration_ms = ?
+  WHERE id = ? AND state = 'sending' AND lease_expires_at = ?`;
+// Not sent (the integration was off): the last attempt's figures stay.
+const SETTLE_UNSENT_PUSH = `UPDATE pushes SET state = ?, next_attempt_at = NULL, lease_expires_at = NULL, completed_at = ?
+  WHERE id = ? AND state = 'sending' AND lease_expires_at = ?`;
+const ATTEMPT_COLUMNS = ["id", "push_id", "account_id", "number", "url", "started_at", "duration_ms", "status_code", "error_class", "error_message", "request_headers", "response_body"];
+
+function attemptRow(pushId: string, accountId: string, attempt: AttemptRecord): SqlParam[] {
+  return [
+    newTimeOrderedId(),
+    pushId,
+    accountId,
+    attempt.number,
+    attempt.url,
+    attempt.startedAt,
+    attempt.durationMs,
+    attempt.statusCode,
+    attempt.errorClass,
+    attempt.errorMessage,
+    JSON.stringify(attempt.requestHeaders),
+    attempt.responseBody,
+  ];
+}
 
 // Records attempts and what follows from each, in one transaction: success (and the failure count
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
@@ -221,13 +219,12 @@ type SettleConfig = Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures
 export async function settleAttempts(settlements: Settlement[], config: SettleConfig, now = new Date()): Promise<PushOutcome[]> {
   const order = settlements.map((_, index) => index).sort((a, b) => settlements[a]!.push.accountId.localeCompare(settlements[b]!.push.accountId));
   const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
-  const outcomes = await db.$transaction(
-    async (tx) => {
-      const enabled = new Set(
-        (await tx.webhookIntegration.findMany({ where: { accountId: { in: accountIds }, enabled: true }, select: { accountId: true } })).map((row) => row.accountId),
-      );
+  const outcomes = await sqlTransaction(
+    async (sql, tx) => {
+      const enabledRows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
+      const enabled = new Set(enabledRows.map((row) => row.account_id));
       const failuresReset = new Set<string>();
-      const attempts: Prisma.PushAttemptCreateManyInput[] = [];
+      const attempts: SqlParam[][] = [];
       const notificationStates = { delivered: [] as string[], failed: [] as string[], held: [] as string[] };
       const outcomes: PushOutcome[] = new Array(settlements.length);
       for (const index of order) {
@@ -238,43 +235,36 @@ export async function settleAttempts(settlements: Settlement[], config: SettleCo
         else if (attempt && attempt.number <= config.retryDelaysMs.length) state = "retrying";
         else state = "failed";
         const retryAt = state === "retrying" ? new Date(now.getTime() + config.retryDelaysMs[attempt!.number - 1]!) : null;
+        const completedAt = state === "retrying" ? null : now;
         // Still ours? Only under the lease this worker set (on PostgreSQL the update also locks the row).
-        const { count: held } = await tx.push.updateMany({
-          where: { id: push.id, state: "sending", leaseExpiresAt: push.leaseExpiresAt },
-          data: {
-            state,
-            attemptCount: attempt?.number ?? push.attemptCount,
-            nextAttemptAt: retryAt,
-            leaseExpiresAt: null,
-            ...(attempt ? { lastStatusCode: attempt.statusCode, lastErrorClass: attempt.errorClass, lastDurationMs: attempt.durationMs } : {}),
-            completedAt: state === "retrying" ? null : now,
-          },
-        });
+        const held = attempt
+          ? await sql.run(SETTLE_PUSH, [state, attempt.number, retryAt, completedAt, attempt.statusCode, attempt.errorClass, attempt.durationMs, push.id, push.leaseExpiresAt])
+          : await sql.run(SETTLE_UNSENT_PUSH, [state, completedAt, push.id, push.leaseExpiresAt]);
         if (held === 0) {
           outcomes[index] = { state: "superseded", disabledIntegration: false };
           continue;
         }
-        if (attempt) attempts.push({ pushId: push.id, ...attemptData(attempt, push.accountId) });
+        if (attempt) attempts.push(attemptRow(push.id, push.accountId, attempt));
         let disabledIntegration = false;
         if (state === "succeeded" && !failuresReset.has(push.accountId)) {
-          await resetFailureCount(tx, push.accountId);
+          await resetFailureCount(sql, push.accountId);
           failuresReset.add(push.accountId);
         } else if (state === "failed") {
           failuresReset.delete(push.accountId);
           const counted = await countFailedPush(tx, push.accountId, config.disableAfterFailures, now);
           if (!counted.counted) {
             state = "held";
-            await tx.push.update({ where: { id: push.id }, data: { state } });
+            await sql.run("UPDATE pushes SET state = ? WHERE id = ?", [state, push.id]);
           }
           if (counted.disabled || !counted.counted) enabled.delete(push.accountId);
-          if (counted.disabled) await holdOpenPushes(tx, push.accountId, push.id, now);
+          if (counted.disabled) await holdOpenPushes(sql, push.accountId, push.id, now);
           disabledIntegration = counted.disabled;
         }
         if (state !== "retrying") notificationStates[state === "succeeded" ? "delivered" : state].push(push.id);
         outcomes[index] = { state, disabledIntegration };
       }
-      await tx.pushAttempt.createMany({ data: attempts });
-      for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(tx, pushIds, state as NotificationState);
+      await sql.insert("push_attempts", ATTEMPT_COLUMNS, attempts);
+      for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
       return outcomes;
     },
     { timeout: 30_000, maxWait: 15_000 },
@@ -284,31 +274,36 @@ export async function settleAttempts(settlements: Settlement[], config: SettleCo
 }
 
 // Pushes waiting to be sent when the integration is disabled are kept as held, never dropped.
-async function holdOpenPushes(tx: Tx, accountId: string, exceptPushId: string, now: Date): Promise<void> {
-  const open = await tx.push.findMany({ where: { accountId, state: { in: ["queued", "retrying"] }, id: { not: exceptPushId } }, select: { id: true } });
+async function holdOpenPushes(sql: Sql, accountId: string, exceptPushId: string, now: Date): Promise<void> {
+  const open = await sql.all<{ id: string }>("SELECT id FROM pushes WHERE account_id = ? AND state IN ('queued', 'retrying') AND id <> ?", [accountId, exceptPushId]);
   const ids = open.map((push) => push.id);
-  await tx.push.updateMany({ where: { id: { in: ids } }, data: { state: "held", nextAttemptAt: null, completedAt: now } });
-  await setPushNotificationsState(tx, ids, "held");
+  await sql.run(`UPDATE pushes SET state = 'held', next_attempt_at = NULL, completed_at = ? WHERE id ${IN_LIST}`, [now, listParam(ids)]);
+  await setPushNotificationsState(sql, ids, "held");
 }
 
 // The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any: the
 // first entry of each state's ordered index scan.
+const NEXT_DUE = [
+  "SELECT next_attempt_at AS at FROM pushes WHERE state = 'queued' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1",
+  "SELECT next_attempt_at AS at FROM pushes WHERE state = 'retrying' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1",
+  "SELECT lease_expires_at AS at FROM pushes WHERE state = 'sending' AND lease_expires_at IS NOT NULL ORDER BY lease_expires_at LIMIT 1",
+];
+
 export async function nextDueAt(): Promise<Date | null> {
-  const [queued, retrying, leased] = await Promise.all([
-    db.push.findFirst({ where: { state: "queued", nextAttemptAt: { not: null } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } }),
-    db.push.findFirst({ where: { state: "retrying", nextAttemptAt: { not: null } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } }),
-    db.push.findFirst({ where: { state: "sending", leaseExpiresAt: { not: null } }, orderBy: { leaseExpiresAt: "asc" }, select: { leaseExpiresAt: true } }),
-  ]);
-  const times = [queued?.nextAttemptAt, retrying?.nextAttemptAt, leased?.leaseExpiresAt].filter((time): time is Date => time instanceof Date);
-  return times.length ? new Date(Math.min(...times.map((time) => time.getTime()))) : null;
+  const sql = await directSql();
+  const rows = (await Promise.all(NEXT_DUE.map((query) => sql.all<{ at: unknown }>(query)))).flat();
+  const times = rows.map((row) => timeOf(row.at)!.getTime());
+  return times.length ? new Date(Math.min(...times)) : null;
 }
 
-async function redeliverInTx(tx: Tx, original: PushRecord & { items: { notificationId: string; deviceId: string; status: string }[] }, now: Date): Promise<string> {
+type RedeliveredPush = { id: string; accountId: string; state: string; body: string; items: { notificationId: string; deviceId: string; status: string }[] };
+
+async function redeliverInTx(sql: Sql, original: RedeliveredPush, now: Date): Promise<string> {
   if ((OPEN_PUSH_STATES as readonly string[]).includes(original.state)) {
     throw new PushNotRedeliverableError("This push is still being delivered.");
   }
   const [id] = await createPushes(
-    tx,
+    sql,
     original.accountId,
     [{ kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications: original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status })) }],
     now,
@@ -318,11 +313,11 @@ async function redeliverInTx(tx: Tx, original: PushRecord & { items: { notificat
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.
 export async function redeliverPush(accountId: string, pushId: string, actor: string, now = new Date()): Promise<string> {
-  const id = await db.$transaction(async (tx) => {
+  const id = await sqlTransaction(async (sql, tx) => {
     const original = await tx.push.findFirst({ where: { id: pushId, accountId }, include: { items: true } });
     if (!original) throw new PushNotFoundError();
     if (original.kind === "test") throw new PushNotRedeliverableError("Test pushes are not redelivered; send a new test instead.");
-    const newId = await redeliverInTx(tx, original, now);
+    const newId = await redeliverInTx(sql, original, now);
     await recordAudit({ accountId, actor, action: "push.redelivered", target: `push:${original.id}`, details: { redeliveryId: newId } }, tx);
     return newId;
   });
@@ -333,8 +328,8 @@ export async function redeliverPush(accountId: string, pushId: string, actor: st
 
 // Redelivers every held or failed push created since a time that has not been redelivered yet.
 export async function redeliverSince(accountId: string, since: Date, actor: string, now = new Date()): Promise<number> {
-  const count = await db.$transaction(async (tx) => {
-    const redelivered = await redeliverWhere(tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now);
+  const count = await sqlTransaction(async (sql, tx) => {
+    const redelivered = await redeliverWhere(sql, tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now);
     if (redelivered > 0) await recordAudit({ accountId, actor, action: "push.redelivered_since", target: "webhook", details: { since: since.toISOString(), pushes: redelivered } }, tx);
     return redelivered;
   });
@@ -344,11 +339,11 @@ export async function redeliverSince(accountId: string, since: Date, actor: stri
 }
 
 // Used on re-enable: every held push goes out again.
-export async function redeliverHeldPushes(tx: Tx, accountId: string, now = new Date()): Promise<number> {
-  return redeliverWhere(tx, { accountId, state: "held" }, now);
+export async function redeliverHeldPushes(sql: Sql, tx: Tx, accountId: string, now = new Date()): Promise<number> {
+  return redeliverWhere(sql, tx, { accountId, state: "held" }, now);
 }
 
-async function redeliverWhere(tx: Tx, where: Prisma.PushWhereInput, now: Date): Promise<number> {
+async function redeliverWhere(sql: Sql, tx: Tx, where: Prisma.PushWhereInput, now: Date): Promise<number> {
   const pushes = await tx.push.findMany({
     where: { ...where, kind: { not: "test" } },
     include: { items: { include: { notification: { select: { state: true } } } } },
@@ -362,7 +357,7 @@ async function redeliverWhere(tx: Tx, where: Prisma.PushWhereInput, now: Date): 
     // Everything it carried has arrived since (e.g. through a redelivery the retention job deleted).
     const delivered = push.items.every((item) => item.notification.state === "delivered");
     if (already.has(push.id) || delivered) continue;
-    await redeliverInTx(tx, push, now);
+    await redeliverInTx(sql, push, now);
     count++;
   }
   return count;

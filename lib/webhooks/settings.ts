@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
+import { directSql, IN_LIST, listParam, sqlTransaction, timeOf } from "@/lib/sql";
 import { deliveryConfigFromEnv } from "@/lib/webhooks/config";
 import { releaseHeldNotifications } from "@/lib/webhooks/outbox";
 import { redeliverHeldPushes } from "@/lib/webhooks/pushes";
@@ -144,7 +145,7 @@ export async function setWebhookEnabled(
   if (enabled && account.plan !== "enterprise") {
     throw new WebhookSettingsError("enabled", "Webhooks are an enterprise-plan feature. Upgrade the account to enable them.", "plan_required");
   }
-  const result = await db.$transaction(async (tx) => {
+  const result = await sqlTransaction(async (sql, tx) => {
     const before = await tx.webhookIntegration.findUnique({ where: { accountId: account.id } });
     if (!before) throw new WebhookSettingsError(null, "Configure the webhook before enabling it.", "not_configured");
     await tx.webhookIntegration.update({
@@ -158,7 +159,7 @@ export async function setWebhookEnabled(
     if (!enabled || !options.deliverHeld) return { redelivered: 0, released: 0 };
     return {
       released: await releaseHeldNotifications(tx, account.id),
-      redelivered: await redeliverHeldPushes(tx, account.id),
+      redelivered: await redeliverHeldPushes(sql, tx, account.id),
     };
   });
   if (enabled) signalNewWork();
@@ -192,15 +193,29 @@ export async function loadDeliveryCredentials(accountId: string, now = new Date(
 }
 
 // The same for every account of a claimed batch, in one query.
+type CredentialsRow = {
+  account_id: string;
+  callback_url: string;
+  api_key_encrypted: string;
+  signing_secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: unknown;
+  enabled: boolean | number;
+};
+
 export async function loadDeliveryCredentialsOf(accountIds: string[], now = new Date()): Promise<Map<string, DeliveryCredentials>> {
-  const rows = await db.webhookIntegration.findMany({ where: { accountId: { in: accountIds } } });
+  const sql = await directSql();
+  const rows = await sql.all<CredentialsRow>(
+    `SELECT account_id, callback_url, api_key_encrypted, signing_secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, enabled
+      FROM webhook_integrations WHERE account_id ${IN_LIST}`,
+    [listParam(accountIds)],
+  );
   return new Map(
     rows.map((row) => {
-      const signingSecrets = [decryptSecret(row.signingSecretEncrypted)];
-      if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
-        signingSecrets.push(decryptSecret(row.previousSecretEncrypted));
-      }
-      return [row.accountId, { callbackUrl: row.callbackUrl, apiKey: decryptSecret(row.apiKeyEncrypted), signingSecrets, enabled: row.enabled }];
+      const signingSecrets = [decryptSecret(row.signing_secret_encrypted)];
+      const previousExpiresAt = timeOf(row.previous_secret_expires_at);
+      if (row.previous_secret_encrypted && previousExpiresAt && previousExpiresAt > now) signingSecrets.push(decryptSecret(row.previous_secret_encrypted));
+      return [row.account_id, { callbackUrl: row.callback_url, apiKey: decryptSecret(row.api_key_encrypted), signingSecrets, enabled: Boolean(row.enabled) }];
     }),
   );
 }

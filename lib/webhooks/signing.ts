@@ -2,6 +2,7 @@
 // "v1,<base64 HMAC-SHA256>" signatures over "<webhook-id>.<webhook-timestamp>.<body>", and message ids.
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
+import { newTimeOrderedId, timeOrderedIdLowerBound } from "@/lib/ids";
 
 const SECRET_PREFIX = "whsec_";
 const SECRET_BYTES = 32;
@@ -46,37 +47,13 @@ export function signatureHeader(secrets: string[], msgId: string, timestampSecon
   return unique.map((secret) => signPayload(secret, msgId, timestampSeconds, body)).join(" ");
 }
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const RANDOM_LIMIT = 1n << 80n;
-let lastTime = 0;
-let lastRandom = 0n;
-
-function encodeCrockford(value: bigint, length: number): string {
-  let out = "";
-  for (let i = 0; i < length; i++) {
-    out = CROCKFORD.charAt(Number(value & 31n)) + out;
-    value >>= 5n;
-  }
-  return out;
-}
-
-// The webhook-id header and a push's primary key: "msg_" + a monotonic ULID (48-bit ms time, 80 random
-// bits). Within one millisecond, or if the clock steps back, the random part is incremented instead,
-// so ids from one process are unique and sort strictly in creation order.
+// The webhook-id header and a push's primary key: "msg_" + a monotonic ULID, unique and in creation order.
 export function newMessageId(): string {
-  const now = Date.now();
-  if (now > lastTime) {
-    lastTime = now;
-    lastRandom = BigInt(`0x${randomBytes(10).toString("hex")}`);
-  } else if (++lastRandom >= RANDOM_LIMIT) {
-    lastTime += 1;
-    lastRandom = BigInt(`0x${randomBytes(10).toString("hex")}`);
-  }
-  return `msg_${encodeCrockford(BigInt(lastTime), 10)}${encodeCrockford(lastRandom, 16)}`;
+  return `msg_${newTimeOrderedId()}`;
 }
 
 // The smallest message id of a given time: push ids are time-ordered, so a time range is an id range
 // (which the (account, id) index serves without a scan of created_at).
 export function messageIdLowerBound(time: Date): string {
-  return `msg_${encodeCrockford(BigInt(Math.max(0, time.getTime())), 10)}${"0".repeat(16)}`;
+  return `msg_${timeOrderedIdLowerBound(time)}`;
 }

@@ -167,19 +167,20 @@ describe.skipIf(!onPostgres)("three workers on PostgreSQL (needs PostgreSQL: sev
   }, 240_000);
 
   it("one worker killed with SIGKILL mid-way: nothing lost, repeats only of its pushes and under the same webhook-id", async () => {
-    const group = startWorkers("run 2");
+    // Answers are held from the start: a longer timeout keeps the first requests from timing out
+    // (and being retried) while the others arrive.
+    const group = startWorkers("run 2", { WEBHOOK_TIMEOUT_MS: "15000" });
     await untilListening(group);
     const { accountId } = await accountWithWebhook(`${receiver.url}?run=2`);
-    const deviceIds = await enqueueInstalls(accountId, "R2", NOTIFICATIONS);
-
-    const victim = group[0]!;
-    await explainedBy(group, eventually(async () => settledBy(victim), (settled) => settled >= 40, 60_000, "the first worker at work"));
-    // Hold the answers until more requests are in flight than the two others may have at once
-    // (their per-endpoint limit each): then the first worker certainly has some too.
+    // Hold every answer until more requests are in flight than the two others may have at once
+    // (their per-endpoint limit each): then the first worker certainly has some too, and nearly all
+    // of the work is still to do when it dies.
     let release!: () => void;
     stalled = new Promise((resolve) => (release = resolve));
+    const deviceIds = await enqueueInstalls(accountId, "R2", NOTIFICATIONS);
+    const victim = group[0]!;
     const survivorsAtMost = 2 * CONCURRENCY_PER_ENDPOINT;
-    await explainedBy(group, eventually(async () => unanswered.size, (size) => size > survivorsAtMost, 4_000, "requests in flight from all three"));
+    await explainedBy(group, eventually(async () => unanswered.size, (size) => size > survivorsAtMost, 10_000, "requests in flight from all three"));
     // No await between reading what is unanswered and the kill.
     const inFlightAtKill = [...unanswered.keys()];
     const receivedBeforeKill = requestsOf("2").length;
