@@ -8,7 +8,7 @@ import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/confi
 import { deliverPush } from "@/lib/webhooks/delivery";
 import { groupCommit } from "@/lib/webhooks/group-commit";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
-import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type PushOutcome, type LeasedPush, type Settlement } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
 import { onNewWork, signalOtherProcesses } from "@/lib/webhooks/wake";
 
@@ -46,7 +46,7 @@ export class Dispatcher {
       maxConnectionsPerOrigin: this.config.concurrencyPerEndpoint,
     });
     this.safetySweepMs = options.safetySweepMs ?? SAFETY_SWEEP_MS;
-    this.settle = groupCommit((settlements: Settlement[]) => settleAttempts(settlements, this.config));
+    this.settle = groupCommit((settlements: Settlement[]) => this.settleAndClaim(settlements));
   }
 
   start(): void {
@@ -97,15 +97,36 @@ export class Dispatcher {
 
   // Claims and starts what is due; whether sending slots are left free (nothing more was due).
   private async sendDuePushes(): Promise<boolean> {
-    const room = this.config.concurrency - this.inFlight.size;
+    const request = this.claimRequest(this.config.concurrency - this.inFlight.size, this.perAccount);
+    const claimed = await claimDuePushes(request);
+    await this.startDeliveries(claimed);
+    return claimed.length < request.limit;
+  }
+
+  // Records a group of attempts and, in the same transaction, leases pushes for the slots they free.
+  private async settleAndClaim(settlements: Settlement[]): Promise<PushOutcome[]> {
+    const active = new Map(this.perAccount);
+    for (const { push } of settlements) {
+      const left = (active.get(push.accountId) ?? 1) - 1;
+      if (left > 0) active.set(push.accountId, left);
+      else active.delete(push.accountId);
+    }
+    const room = this.stopping ? 0 : this.config.concurrency - this.inFlight.size + settlements.length;
+    const { outcomes, claimed } = await settleAttempts(settlements, this.config, this.claimRequest(room, active));
+    await this.startDeliveries(claimed);
+    return outcomes;
+  }
+
+  private claimRequest(limit: number, active: ReadonlyMap<string, number>): ClaimRequest {
     const now = new Date();
     this.lastClaimAt = now.getTime();
-    const claimed = await claimDuePushes(room, this.config.timeoutMs + LEASE_MARGIN_MS, { limit: this.config.concurrencyPerEndpoint, active: this.perAccount }, now);
-    if (claimed.length > 0) {
-      const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
-      for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
-    }
-    return claimed.length < room;
+    return { limit, leaseMs: this.config.timeoutMs + LEASE_MARGIN_MS, perAccount: { limit: this.config.concurrencyPerEndpoint, active }, now };
+  }
+
+  private async startDeliveries(claimed: LeasedPush[]): Promise<void> {
+    if (claimed.length === 0) return;
+    const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
+    for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
   }
 
   private startDelivery(push: LeasedPush, credentials: DeliveryCredentials | null): void {

@@ -50,16 +50,19 @@ export async function accountsWithPendingNotifications(sql: Sql, limit: number):
   return rows.map((row) => row.account_id);
 }
 
-// Marks notifications queued in the pushes just created for them (their push_items rows), in one
-// statement however many pushes: forming a push per notification must not cost a query each.
-export async function queueNotificationsInPushes(sql: Sql, notificationIds: string[], pushIds: string[]): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await sql.run(
-    `UPDATE notifications SET state = 'queued',
-        push_id = (SELECT push_items.push_id FROM push_items WHERE push_items.notification_id = notifications.id AND push_items.push_id ${IN_LIST})
-      WHERE id ${IN_LIST}`,
-    [listParam(pushIds), listParam(notificationIds)],
-  );
+// Marks notifications queued in the pushes just created for them. PostgreSQL: one statement for
+// them all (a round trip each would cost more than the rest of forming); SQLite: one prepared
+// statement run for each (a set-based UPDATE re-reads the list for every row).
+export async function queueNotificationsInPushes(sql: Sql, queued: { notificationId: string; pushId: string }[]): Promise<void> {
+  if (queued.length === 0) return;
+  if (sqlOnPostgres) {
+    await sql.run("UPDATE notifications AS n SET state = 'queued', push_id = v.push_id FROM unnest(?::text[], ?::text[]) AS v(id, push_id) WHERE n.id = v.id", [
+      queued.map((entry) => entry.notificationId),
+      queued.map((entry) => entry.pushId),
+    ]);
+  } else {
+    for (const { notificationId, pushId } of queued) await sql.run("UPDATE notifications SET state = 'queued', push_id = ? WHERE id = ?", [pushId, notificationId]);
+  }
 }
 
 export async function setPushNotificationsState(sql: Sql, pushIds: string[], state: NotificationState): Promise<void> {

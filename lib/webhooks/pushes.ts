@@ -95,7 +95,7 @@ async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
     ["push_id", "notification_id", "device_id", "status"],
     pushes.flatMap((push, index) => push.notifications.map((n) => [ids[index]!, n.id, n.deviceId, n.status])),
   );
-  await queueNotificationsInPushes(sql, pushes.flatMap((push) => push.notifications.map((n) => n.id)), ids);
+  await queueNotificationsInPushes(sql, pushes.flatMap((push, index) => push.notifications.map((n) => ({ notificationId: n.id, pushId: ids[index]! }))));
   return ids;
 }
 
@@ -103,15 +103,18 @@ async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
 export type LeasedPush = { id: string; accountId: string; body: string; attemptCount: number; leaseExpiresAt: Date };
 type DueRow = { id: string; account_id: string; body: string; attempt_count: number };
 
-// What makes a push due, most overdue kind first: a send abandoned by a crashed worker, a retry, a
-// new push. Asked one at a time, each is an ordered scan of the (state, next_attempt_at) index that
-// stops at the limit; one query with OR would read and sort every queued row on every claim. On
-// PostgreSQL the rows are locked (SKIP LOCKED), so that concurrent dispatchers split them.
-const DUE_PUSHES = [
-  "state = 'sending' AND lease_expires_at < ? AND account_id %NOT_IN% ORDER BY lease_expires_at",
-  "state = 'retrying' AND next_attempt_at <= ? AND account_id %NOT_IN% ORDER BY next_attempt_at",
-  "state = 'queued' AND next_attempt_at <= ? AND account_id %NOT_IN% ORDER BY next_attempt_at",
-].map((due) => `SELECT id, account_id, body, attempt_count FROM pushes WHERE ${due.replace("%NOT_IN%", NOT_IN_LIST)} LIMIT ?${claimsNeedRowLocks ? " FOR UPDATE SKIP LOCKED" : ""}`);
+// What makes a push due, most overdue kind first: a send abandoned by a crashed worker (a sending
+// push's next_attempt_at is its lease's expiry), a retry, a new push. Asked one at a time, each is an
+// ordered scan of the (state, next_attempt_at) index that stops at the limit; one query with OR
+// would read and sort every queued row on every claim. On PostgreSQL the rows are locked (SKIP
+// LOCKED), so that concurrent dispatchers split them.
+const DUE_STATES = ["sending", "retrying", "queued"] as const;
+const DUE_PUSHES = DUE_STATES.map(
+  (state) =>
+    `SELECT id, account_id, body, attempt_count FROM pushes
+      WHERE state = '${state}' AND next_attempt_at <= ? AND account_id ${NOT_IN_LIST}
+      ORDER BY next_attempt_at LIMIT ?${claimsNeedRowLocks ? " FOR UPDATE SKIP LOCKED" : ""}`,
+);
 
 async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]): Promise<DueRow[]> {
   const due: DueRow[] = [];
@@ -122,33 +125,34 @@ async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]
   return due;
 }
 
-// Leases up to `limit` due pushes (new, due for retry, or abandoned by a crashed sender) for sending,
-// at most `perAccountLimit` per account counting those already `active` in this process.
+// What a dispatcher asks to lease: at most `limit` pushes due at `now`, at most `perAccount.limit`
+// per account counting those already `active` in it.
+export type ClaimRequest = { limit: number; leaseMs: number; perAccount: { limit: number; active: ReadonlyMap<string, number> }; now: Date };
+
+// Leases due pushes (new, due for retry, or abandoned by a crashed sender) for sending.
 // settleAttempts only settles a push still leased with the lease set here.
-export async function claimDuePushes(
-  limit: number,
-  leaseMs: number,
-  perAccount: { limit: number; active: ReadonlyMap<string, number> },
-  now = new Date(),
-): Promise<LeasedPush[]> {
+export async function claimDuePushes(request: ClaimRequest): Promise<LeasedPush[]> {
+  if (request.limit <= 0) return [];
+  return sqlTransaction((sql) => claimIn(sql, request));
+}
+
+async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimRequest): Promise<LeasedPush[]> {
   if (limit <= 0) return [];
   const saturated = [...perAccount.active].filter(([, count]) => count >= perAccount.limit).map(([account]) => account);
-  return sqlTransaction(async (sql) => {
-    const due = await duePushes(sql, now, limit, saturated);
-    const claimedPerAccount = new Map(perAccount.active);
-    const claimed = due.filter((push) => {
-      const active = claimedPerAccount.get(push.account_id) ?? 0;
-      if (active >= perAccount.limit) return false;
-      claimedPerAccount.set(push.account_id, active + 1);
-      return true;
-    });
-    if (claimed.length === 0) return [];
-    // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
-    // lock, PostgreSQL's holds the row locks. One lease for the batch: its expiry is the holder's token.
-    const lease = new Date(now.getTime() + leaseMs);
-    await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ? WHERE id ${IN_LIST}`, [lease, listParam(claimed.map((push) => push.id))]);
-    return claimed.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease }));
+  const due = await duePushes(sql, now, limit, saturated);
+  const claimedPerAccount = new Map(perAccount.active);
+  const claimed = due.filter((push) => {
+    const active = claimedPerAccount.get(push.account_id) ?? 0;
+    if (active >= perAccount.limit) return false;
+    claimedPerAccount.set(push.account_id, active + 1);
+    return true;
   });
+  if (claimed.length === 0) return [];
+  // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
+  // lock, PostgreSQL's holds the row locks. One lease for the batch: its expiry is the holder's token.
+  const lease = new Date(now.getTime() + leaseMs);
+  await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST}`, [lease, lease, listParam(claimed.map((push) => push.id))]);
+  return claimed.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease }));
 }
 
 export type AttemptRecord = {
@@ -216,10 +220,16 @@ function attemptRow(pushId: string, accountId: string, attempt: AttemptRecord): 
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
 // Settlements of one account are applied in the order given; accounts in id order, so that two
 // workers' transactions take the integrations' row locks in the same order (no deadlock).
-export async function settleAttempts(settlements: Settlement[], config: SettleConfig, now = new Date()): Promise<PushOutcome[]> {
+// `claim`: the pushes to lease next, in the same transaction (one commit for both, not two).
+export async function settleAttempts(
+  settlements: Settlement[],
+  config: SettleConfig,
+  claim?: ClaimRequest,
+  now = new Date(),
+): Promise<{ outcomes: PushOutcome[]; claimed: LeasedPush[] }> {
   const order = settlements.map((_, index) => index).sort((a, b) => settlements[a]!.push.accountId.localeCompare(settlements[b]!.push.accountId));
   const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
-  const outcomes = await sqlTransaction(
+  const settled = await sqlTransaction(
     async (sql, tx) => {
       const enabledRows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
       const enabled = new Set(enabledRows.map((row) => row.account_id));
@@ -265,12 +275,12 @@ export async function settleAttempts(settlements: Settlement[], config: SettleCo
       }
       await sql.insert("push_attempts", ATTEMPT_COLUMNS, attempts);
       for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
-      return outcomes;
+      return { outcomes, claimed: claim ? await claimIn(sql, claim) : [] };
     },
     { timeout: 30_000, maxWait: 15_000 },
   );
   for (const accountId of accountIds) publishPushChange(accountId);
-  return outcomes;
+  return settled;
 }
 
 // Pushes waiting to be sent when the integration is disabled are kept as held, never dropped.
@@ -283,11 +293,9 @@ async function holdOpenPushes(sql: Sql, accountId: string, exceptPushId: string,
 
 // The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any: the
 // first entry of each state's ordered index scan.
-const NEXT_DUE = [
-  "SELECT next_attempt_at AS at FROM pushes WHERE state = 'queued' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1",
-  "SELECT next_attempt_at AS at FROM pushes WHERE state = 'retrying' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1",
-  "SELECT lease_expires_at AS at FROM pushes WHERE state = 'sending' AND lease_expires_at IS NOT NULL ORDER BY lease_expires_at LIMIT 1",
-];
+const NEXT_DUE = DUE_STATES.map(
+  (state) => `SELECT next_attempt_at AS at FROM pushes WHERE state = '${state}' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1`,
+);
 
 export async function nextDueAt(): Promise<Date | null> {
   const sql = await directSql();
