@@ -244,7 +244,8 @@ export async function settleAttempts(
         else if (!enabled.has(push.accountId)) state = "held";
         else if (attempt && attempt.number <= config.retryDelaysMs.length) state = "retrying";
         else state = "failed";
-        const retryAt = state === "retrying" ? new Date(now.getTime() + config.retryDelaysMs[attempt!.number - 1]!) : null;
+        // Counted from the answer, not from when the group commit got to it.
+        const retryAt = state === "retrying" ? new Date(attempt!.startedAt.getTime() + attempt!.durationMs + config.retryDelaysMs[attempt!.number - 1]!) : null;
         const completedAt = state === "retrying" ? null : now;
         // Still ours? Only under the lease this worker set (on PostgreSQL the update also locks the row).
         const held = attempt
