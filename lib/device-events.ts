@@ -6,14 +6,25 @@ import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { sqlTransaction } from "@/lib/sql";
+import { sqlTransaction, type Sql } from "@/lib/sql";
+import { groupCommit } from "@/lib/group-commit";
 import { enqueueNotification, outboxStateFor } from "@/lib/webhooks/outbox";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
+// Device text must read back as it was typed: control characters (NUL cannot even be stored in
+// PostgreSQL) and unpaired surrogates (not UTF-8) are refused everywhere; an id also may not hide
+// characters that are invisible or turn text around (zero-width, bidi overrides), so it reads as what it is.
+const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
+const INVISIBLE_OR_UNPRINTABLE = /[\p{Cc}\p{Cs}\p{Cf}]/u;
+export const isPrintableText = (text: string) => !UNPRINTABLE.test(text);
+export const isVisibleDeviceId = (deviceId: string) => !INVISIBLE_OR_UNPRINTABLE.test(deviceId);
+export const PRINTABLE_TEXT_MESSAGE = "Use printable characters only (no control characters).";
+export const VISIBLE_DEVICE_ID_MESSAGE = "Use visible characters only (no control, zero-width or direction-changing characters).";
+
 export const newDeviceSchema = z.object({
-  deviceId: z.string().trim().min(1, "Enter the device id.").max(128, "Use at most 128 characters."),
-  name: z.string().trim().min(1, "Enter a name.").max(200, "Use at most 200 characters."),
-  platform: z.string().trim().min(1, "Enter the platform.").max(100, "Use at most 100 characters."),
+  deviceId: z.string().trim().min(1, "Enter the device id.").max(128, "Use at most 128 characters.").refine(isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE),
+  name: z.string().trim().min(1, "Enter a name.").max(200, "Use at most 200 characters.").refine(isPrintableText, PRINTABLE_TEXT_MESSAGE),
+  platform: z.string().trim().min(1, "Enter the platform.").max(100, "Use at most 100 characters.").refine(isPrintableText, PRINTABLE_TEXT_MESSAGE),
 });
 
 export class DeviceNotFoundError extends Error {
@@ -38,9 +49,84 @@ export const STATUS_CHANGE_TIMEOUT_MS = 5_000;
 type DeviceRow = { id: string; status: string };
 type IntegrationRow = { enabled: boolean | number; disabled_reason: string | null; events: string };
 
-// `at`: when the change happened, for changes recorded after the fact (seed data); by default the
-// moment the transaction starts, so that waiting for the database does not age the event.
-// On the hot path's prepared SQL (lib/sql.ts): a change is a handful of statements.
+type ChangeRequest = {
+  accountId: string;
+  deviceId: string;
+  status: DeviceStatus;
+  actor: string;
+  // When the change happened, for changes recorded after the fact (seed data); by default the moment
+  // its transaction applies it, so that waiting for the database does not age the event.
+  at: Date | undefined;
+  create?: { name: string; platform: string };
+};
+
+// One change, on the hot path's prepared SQL (lib/sql.ts): a handful of statements. A domain error
+// (no such device, already exists) is thrown before the change writes anything.
+async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest): Promise<StatusChange> {
+  const now = at ?? new Date();
+  const [device] = await sql.all<DeviceRow>("SELECT id, status FROM devices WHERE account_id = ? AND device_id = ?", [accountId, deviceId]);
+  if (create && device) throw new DeviceExistsError(deviceId);
+  if (!create && !device) throw new DeviceNotFoundError(deviceId);
+  if (device?.status === status) return { changed: false, eventId: null, notified: false };
+
+  if (create) {
+    // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
+    const inserted = await sql.run(
+      `INSERT INTO devices (id, account_id, device_id, name, platform, status, last_seen_at, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, device_id) DO NOTHING`,
+      [newTimeOrderedId(), accountId, deviceId, create.name, create.platform, status, now, now, now],
+    );
+    if (inserted === 0) throw new DeviceExistsError(deviceId);
+  } else {
+    await sql.run("UPDATE devices SET status = ?, updated_at = ? WHERE id = ?", [status, new Date(), device!.id]);
+  }
+
+  const eventId = newTimeOrderedId();
+  await sql.run(
+    "INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [eventId, accountId, deviceId, device?.status ?? null, status, actor, now],
+  );
+  const [integration] = await sql.all<IntegrationRow>("SELECT enabled, disabled_reason, events FROM webhook_integrations WHERE account_id = ?", [accountId]);
+  const state = outboxStateFor(integration ? { enabled: Boolean(integration.enabled), disabledReason: integration.disabled_reason, events: integration.events } : null, status);
+  if (state) await enqueueNotification(sql, { id: eventId, accountId, deviceId, status, occurredAt: now }, state);
+  return { changed: true, eventId, notified: state === "pending" };
+}
+
+const isDomainError = (error: unknown) => error instanceof DeviceNotFoundError || error instanceof DeviceExistsError;
+
+type ChangeOutcome = { change: StatusChange } | { error: unknown };
+
+// Changes requested together (concurrent API calls, the simulator) share one transaction: one
+// commit, whose fsync is most of a change's cost, for the group. A change that fails for its own
+// reason fails alone; if the shared transaction fails, each change runs again in one of its own.
+async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutcome[]> {
+  const applyAll = (group: ChangeRequest[]) =>
+    sqlTransaction(async (sql) => {
+      const outcomes: ChangeOutcome[] = [];
+      for (const request of group) {
+        try {
+          outcomes.push({ change: await applyStatusChange(sql, request) });
+        } catch (error) {
+          if (!isDomainError(error)) throw error;
+          outcomes.push({ error });
+        }
+      }
+      return outcomes;
+    }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
+  let outcomes: ChangeOutcome[];
+  try {
+    outcomes = await applyAll(requests);
+  } catch (error) {
+    if (requests.length === 1) return [{ error }];
+    outcomes = [];
+    for (const request of requests) outcomes.push(...(await applyAll([request]).catch((alone: unknown) => [{ error: alone }])));
+  }
+  if (outcomes.some((outcome) => "change" in outcome && outcome.change.notified)) signalNewWork();
+  return outcomes;
+}
+
+const recordInGroup = groupCommit(applyStatusChanges);
+
 async function recordStatusChange(
   accountId: string,
   deviceId: string,
@@ -49,37 +135,9 @@ async function recordStatusChange(
   at: Date | undefined,
   create?: { name: string; platform: string },
 ): Promise<StatusChange> {
-  const result = await sqlTransaction(async (sql) => {
-    const now = at ?? new Date();
-    const [device] = await sql.all<DeviceRow>("SELECT id, status FROM devices WHERE account_id = ? AND device_id = ?", [accountId, deviceId]);
-    if (create && device) throw new DeviceExistsError(deviceId);
-    if (!create && !device) throw new DeviceNotFoundError(deviceId);
-    if (device?.status === status) return { changed: false, eventId: null, notified: false };
-
-    if (create) {
-      // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
-      const inserted = await sql.run(
-        `INSERT INTO devices (id, account_id, device_id, name, platform, status, last_seen_at, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, device_id) DO NOTHING`,
-        [newTimeOrderedId(), accountId, deviceId, create.name, create.platform, status, now, now, now],
-      );
-      if (inserted === 0) throw new DeviceExistsError(deviceId);
-    } else {
-      await sql.run("UPDATE devices SET status = ?, updated_at = ? WHERE id = ?", [status, new Date(), device!.id]);
-    }
-
-    const eventId = newTimeOrderedId();
-    await sql.run(
-      "INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      [eventId, accountId, deviceId, device?.status ?? null, status, actor, now],
-    );
-    const [integration] = await sql.all<IntegrationRow>("SELECT enabled, disabled_reason, events FROM webhook_integrations WHERE account_id = ?", [accountId]);
-    const state = outboxStateFor(integration ? { enabled: Boolean(integration.enabled), disabledReason: integration.disabled_reason, events: integration.events } : null, status);
-    if (state) await enqueueNotification(sql, { id: eventId, accountId, deviceId, status, occurredAt: now }, state);
-    return { changed: true, eventId, notified: state === "pending" };
-  }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
-  if (result.notified) signalNewWork();
-  return result;
+  const outcome = await recordInGroup({ accountId, deviceId, status, actor, at, create });
+  if ("error" in outcome) throw outcome.error;
+  return outcome.change;
 }
 
 // Sets a device's status. Setting the status it already has records nothing.

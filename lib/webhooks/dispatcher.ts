@@ -6,7 +6,7 @@
 import { logger } from "@/lib/logger";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/config";
 import { deliverPush } from "@/lib/webhooks/delivery";
-import { groupCommit } from "@/lib/webhooks/group-commit";
+import { groupCommit } from "@/lib/group-commit";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
 import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
