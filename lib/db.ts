@@ -26,7 +26,10 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
   }
 }
 
-const sqliteAdapters = new WeakMap<PrismaClient, ImmediateTransactionsSqlite>();
+// On globalThis like the client below: Next.js loads this module more than once in one process, and a
+// second copy's own map would not know the shared client ("not a SQLite client" on every status change).
+const globalForAdapters = globalThis as unknown as { sqliteAdapters?: WeakMap<PrismaClient, ImmediateTransactionsSqlite> };
+const sqliteAdapters = (globalForAdapters.sqliteAdapters ??= new WeakMap<PrismaClient, ImmediateTransactionsSqlite>());
 
 // The app is typed against the SQLite client. Prisma generates one client per provider
 // (lib/generated/prisma and lib/generated/postgres) from the same models (prisma/schema.prisma and the
