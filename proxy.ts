@@ -1,14 +1,44 @@
 // Sends signed-out visitors of any console page to /signin, and back to the page after sign-in.
 // APIs are not redirected: they answer 401 themselves. Pages check the session again on the server.
 // The docs are public: vendors' engineers read them without a console account.
-import { withAuth } from "next-auth/middleware";
+// Every path is first checked for well-formed percent-encoding: Next.js answers a bare 500 when it
+// cannot decode a path segment (e.g. /api/v1/devices/%E0%A4%A), so such paths get a 400 here.
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
 import { env } from "@/lib/env";
 
-export default withAuth({
+const requireSignIn = withAuth({
   secret: env.AUTH_SECRET,
   pages: { signIn: "/signin" },
 });
 
+const NO_SIGN_IN_NEEDED = /^\/(?:signin|docs|api\/|favicon\.ico|icon\.svg)/;
+
+function hasWellFormedPercentEncoding(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function malformedPathAnswer(pathname: string): Response {
+  const detail = "The path is not valid percent-encoding: each % must start an escape of two hex digits that together encode UTF-8 text.";
+  if (pathname.startsWith("/api/")) {
+    const problem = { type: "about:blank", title: "Bad Request", status: 400, detail, code: "malformed_path" };
+    return Response.json(problem, { status: 400, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } });
+  }
+  return new Response(`400 Bad Request. ${detail}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+}
+
+export default function proxy(request: NextRequest, event: NextFetchEvent) {
+  const { pathname } = request.nextUrl;
+  if (!hasWellFormedPercentEncoding(pathname)) return malformedPathAnswer(pathname);
+  if (NO_SIGN_IN_NEEDED.test(pathname)) return NextResponse.next();
+  return requireSignIn(request as NextRequestWithAuth, event);
+}
+
 export const config = {
-  matcher: ["/((?!signin|docs|api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

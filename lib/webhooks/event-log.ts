@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
+import { isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE } from "@/lib/device-events";
 import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
 
@@ -16,7 +17,7 @@ export const pushFilterSchema = z.object({
   result: z.enum(PUSH_RESULTS).optional(),
   // An exact code (404), a class (2xx, 4xx, 5xx), or "none" (no HTTP answer: timeout, refused...).
   httpStatus: z.string().regex(/^([1-5]\d\d|[1-5]xx|none)$/, HTTP_STATUS_MESSAGE).optional(),
-  deviceId: z.string().trim().min(1).max(128, "Use at most 128 characters.").optional(),
+  deviceId: z.string().trim().min(1).max(128, "Use at most 128 characters.").refine(isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
 });
@@ -310,7 +311,9 @@ function validTimeKeys(request: PageRequest): PageRequest {
   return { before: parseTimeKey(request.before) ? request.before : undefined, after: parseTimeKey(request.after) ? request.after : undefined };
 }
 
-export const deviceLogFilterSchema = z.object({ deviceId: z.string().trim().min(1).max(128, "Use at most 128 characters.").optional() });
+export const deviceLogFilterSchema = z.object({
+  deviceId: z.string().trim().min(1).max(128, "Use at most 128 characters.").refine(isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE).optional(),
+});
 
 // One page of device status changes, newest first, optionally of one device, each with the state of
 // the notification it queued (if any).

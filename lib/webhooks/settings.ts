@@ -11,7 +11,7 @@ import { deliveryConfigFromEnv } from "@/lib/webhooks/config";
 import { releaseHeldNotifications } from "@/lib/webhooks/outbox";
 import { redeliverHeldPushes } from "@/lib/webhooks/pushes";
 import { generateSigningSecret } from "@/lib/webhooks/signing";
-import { checkCallbackUrl } from "@/lib/webhooks/ssrf";
+import { checkCallbackHostAddresses, checkCallbackUrl } from "@/lib/webhooks/ssrf";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -85,9 +85,12 @@ function auditView(row: { callbackUrl: string; apiKeyLast4: string; events: stri
   return row && { callbackUrl: row.callbackUrl, apiKey: maskApiKey(row.apiKeyLast4), events: row.events, enabled: row.enabled };
 }
 
-function requireAllowedUrl(callbackUrl: string): string {
-  const checked = checkCallbackUrl(callbackUrl, deliveryConfigFromEnv().policy);
+async function requireAllowedUrl(callbackUrl: string): Promise<string> {
+  const { policy } = deliveryConfigFromEnv();
+  const checked = checkCallbackUrl(callbackUrl, policy);
   if (!checked.ok) throw new WebhookSettingsError("callbackUrl", checked.reason);
+  const resolvesToRefused = await checkCallbackHostAddresses(checked.url, policy);
+  if (resolvesToRefused) throw new WebhookSettingsError("callbackUrl", resolvesToRefused);
   return checked.url.toString();
 }
 
@@ -98,7 +101,7 @@ export async function saveWebhookSettings(
   actor: string,
 ): Promise<{ signingSecret: string | null }> {
   const data = webhookSettingsSchema.parse(input);
-  const callbackUrl = requireAllowedUrl(data.callbackUrl);
+  const callbackUrl = await requireAllowedUrl(data.callbackUrl);
   if (data.enabled && account.plan !== "enterprise") {
     throw new WebhookSettingsError("enabled", "Webhooks are an enterprise-plan feature. Upgrade the account to enable them.", "plan_required");
   }

@@ -116,6 +116,31 @@ export function checkResolvedAddress(address: string, family: number, policy: Ne
   return refusal ? `The address ${refusal}` : null;
 }
 
+const SAVE_TIME_LOOKUP_MS = 2_000;
+
+function lookupAll(hostname: string, timeoutMs: number): Promise<dns.LookupAddress[]> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve([]), timeoutMs);
+    dns.lookup(hostname, { all: true }, (error, addresses) => {
+      clearTimeout(timer);
+      resolve(error ? [] : addresses);
+    });
+  });
+}
+
+// Save-time check of what a callback host name resolves to now, so an administrator hears at once that
+// a name points at a refused address. A name that does not resolve (yet) is not refused here: the
+// connect-time lookup below checks every address again when sending.
+export async function checkCallbackHostAddresses(url: URL, policy: NetworkPolicy): Promise<string | null> {
+  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(hostname) !== 0) return null;
+  for (const { address } of await lookupAll(hostname, SAVE_TIME_LOOKUP_MS)) {
+    const refusal = describeRefusedAddress(address, policy);
+    if (refusal) return `The callback URL's host ${hostname} resolves to an address that is refused: ${refusal}`;
+  }
+  return null;
+}
+
 // A `net.connect` lookup that refuses hosts resolving to forbidden addresses, so DNS rebinding
 // cannot reach what the save-time check refused. Fails with code ERR_SSRF_BLOCKED.
 export function createGuardedLookup(policy: NetworkPolicy): LookupFunction {

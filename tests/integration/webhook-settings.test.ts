@@ -12,6 +12,7 @@ import {
   WebhookSettingsError,
 } from "@/lib/webhooks/settings";
 import { useDeliveryHarness } from "../support/webhook-fixtures";
+import { refusal } from "../support/refusal";
 
 const harness = useDeliveryHarness();
 
@@ -32,15 +33,6 @@ const webhookAudit = async (accountId: string) => (await listAuditEntries(accoun
 
 const storedRow = (accountId: string) => db.webhookIntegration.findUnique({ where: { accountId } });
 
-// Runs a call that must be refused and returns the error it threw.
-async function refusal(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 describe("saving the webhook settings: what is refused", () => {
   it("enabling needs the enterprise plan; nothing is stored and nothing audited", async () => {

@@ -1,5 +1,6 @@
 // Devices: list, enroll, read, delete, change status, status history.
 import { z } from "zod";
+import { isPrintableText, isVisibleDeviceId, newDeviceSchema, PRINTABLE_TEXT_MESSAGE } from "@/lib/device-events";
 import { defineOperation } from "../operation";
 import { deviceStatusSchema, listOf, named, pageQuerySchema, timestampSchema } from "../schemas";
 
@@ -20,9 +21,9 @@ export const newDeviceBodySchema = named(
   "NewDevice",
   "A device to enroll; it starts as installed.",
   z.strictObject({
-    device_id: z.string().trim().min(1, "Enter the device id.").max(128, "Use at most 128 characters."),
-    name: z.string().trim().min(1, "Enter a name.").max(200, "Use at most 200 characters.").describe("A name people recognise, e.g. Reception laptop."),
-    platform: z.string().trim().min(1, "Enter the platform.").max(100, "Use at most 100 characters.").describe("Operating system or device family, e.g. macOS 15."),
+    device_id: newDeviceSchema.shape.deviceId.describe("The vendor-facing id: visible characters, no control, zero-width or direction-changing ones."),
+    name: newDeviceSchema.shape.name.describe("A name people recognise, e.g. Reception laptop."),
+    platform: newDeviceSchema.shape.platform.describe("Operating system or device family, e.g. macOS 15."),
   }),
 );
 
@@ -54,7 +55,9 @@ export const deviceStatusBodySchema = named(
   z.strictObject({ status: deviceStatusSchema }),
 );
 
-export const deviceIdParams = z.object({ device_id: z.string().min(1).max(128, "No device has an id that long.").describe("The device's vendor-facing id (URL-encoded).") });
+export const deviceIdParams = z.object({
+  device_id: z.string().min(1).max(128, "No device has an id that long.").refine(isVisibleDeviceId, "No device has an id like that.").describe("The device's vendor-facing id (URL-encoded)."),
+});
 
 export const listDevices = defineOperation({
   operationId: "listDevices",
@@ -66,7 +69,7 @@ export const listDevices = defineOperation({
   scope: "devices:read",
   query: pageQuerySchema.extend({
     status: deviceStatusSchema.optional().describe("Only devices with this status."),
-    q: z.string().trim().max(128).optional().describe("Search in device id and name."),
+    q: z.string().trim().max(128).refine(isPrintableText, PRINTABLE_TEXT_MESSAGE).optional().describe("Search in device id and name."),
   }),
   success: { status: 200, description: "A page of devices.", schema: listOf("DeviceList", "A page of devices.", deviceSchema) },
 });
