@@ -29,8 +29,20 @@ export function redactedHeaders(headers: Record<string, string>, userAgent: stri
   return stored;
 }
 
-// What the event log keeps of one attempt.
-export function attemptRecord(number: number, url: string, startedAt: Date, storedHeaders: Record<string, string>, result: SendResult): AttemptRecord {
+// The secrets a request carried (the API key, each signature), as they could come back in an answer.
+function secretsSent(headers: Record<string, string>): string[] {
+  const signatures = (headers["webhook-signature"] ?? "").split(" ").flatMap((entry) => [entry, entry.slice(entry.indexOf(",") + 1)]);
+  return [headers.authorization ?? "", ...signatures].filter((secret) => secret.length >= 8);
+}
+
+// A receiver may echo the request back (debug error pages do): its answer is stored without our secrets.
+function withoutSecrets(text: string | null, secrets: string[]): string | null {
+  return text === null ? null : secrets.reduce((scrubbed, secret) => scrubbed.replaceAll(secret, REDACTED), text);
+}
+
+// What the event log keeps of one attempt; `sentHeaders` (unredacted) names the secrets to scrub.
+export function attemptRecord(number: number, url: string, startedAt: Date, storedHeaders: Record<string, string>, result: SendResult, sentHeaders: Record<string, string> = {}): AttemptRecord {
+  const secrets = secretsSent(sentHeaders);
   return {
     number,
     url,
@@ -39,9 +51,9 @@ export function attemptRecord(number: number, url: string, startedAt: Date, stor
     ok: result.ok,
     statusCode: result.status,
     errorClass: result.errorClass,
-    errorMessage: result.errorMessage,
+    errorMessage: withoutSecrets(result.errorMessage, secrets),
     requestHeaders: storedHeaders,
-    responseBody: result.responseBody || null,
+    responseBody: withoutSecrets(result.responseBody || null, secrets),
   };
 }
 
@@ -62,7 +74,7 @@ export async function deliverPush(
   const result = await client.send(credentials.callbackUrl, headers, push.body);
   metrics.attempts.inc({ outcome: result.ok ? "success" : (result.errorClass ?? "error") });
   metrics.latency.observe(result.durationMs / 1000);
-  const attempt = attemptRecord(push.attemptCount + 1, credentials.callbackUrl, startedAt, redactedHeaders(headers, config.userAgent), result);
+  const attempt = attemptRecord(push.attemptCount + 1, credentials.callbackUrl, startedAt, redactedHeaders(headers, config.userAgent), result, headers);
   const outcome = await settle({ push, attempt });
   if (outcome.state !== "retrying" && outcome.state !== "superseded") metrics.pushes.inc({ result: outcome.state });
   return outcome;

@@ -36,14 +36,16 @@ export async function sendTestPush(accountId: string, overrides: { callbackUrl?:
   const client = createWebhookClient({ policy: config.policy, timeoutMs: config.timeoutMs, userAgent: config.userAgent });
   const result = await client.send(callbackUrl, headers, push.body).finally(() => client.close());
 
-  await recordTestPush(accountId, push, attemptRecord(1, callbackUrl, now, redactedHeaders(headers, config.userAgent), result));
+  const attempt = attemptRecord(1, callbackUrl, now, redactedHeaders(headers, config.userAgent), result, headers);
+  await recordTestPush(accountId, push, attempt);
+  // Shown from the record, so a receiver that echoes the stored (write-once) key does not reveal it.
   return {
     ok: result.ok,
     status: result.status,
     durationMs: Math.round(result.durationMs),
-    bodyExcerpt: result.responseBody.slice(0, 500),
+    bodyExcerpt: (attempt.responseBody ?? "").slice(0, 500),
     errorClass: result.errorClass,
-    errorMessage: result.errorMessage,
+    errorMessage: attempt.errorMessage,
     pushId: push.id,
   };
 }
