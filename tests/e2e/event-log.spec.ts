@@ -175,10 +175,10 @@ test("a failing receiver: three attempts 300 ms and 600 ms apart, redacted heade
   await page.getByTestId("redelivery-of").getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/event-log/webhook/${pushId}$`));
 
-  // An unknown id (or another account's) is not found. The console streams its pages (loading.tsx),
-  // so the status stays 200 and Next.js marks the page noindex.
+  // An unknown id (or another account's) is not found: a 404 with the not-found page.
   for (const missing of ["msg_00000000000000000000000000", "not-a-push-id"]) {
-    await page.goto(`${LIST}/${missing}`);
+    const response = await page.goto(`${LIST}/${missing}`);
+    expect(response!.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Push not found" })).toBeVisible();
     await expect(page.locator('meta[name="robots"][content="noindex"]').first()).toBeAttached();
   }

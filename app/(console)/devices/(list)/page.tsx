@@ -12,7 +12,7 @@ import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { listDevicePage } from "@/lib/devices";
-import { addDeviceAction } from "./actions";
+import { addDeviceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Devices" };
 

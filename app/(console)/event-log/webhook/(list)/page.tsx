@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { requireUser } from "@/lib/auth/session";
 import { listPushPage, PUSH_RESULTS, pushFilterQuery, readPushFilter } from "@/lib/webhooks/event-log";
 import { getWebhookOverview } from "@/lib/webhooks/overview";
-import { redeliverSinceAction } from "./actions";
+import { redeliverSinceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Webhook log" };
 
