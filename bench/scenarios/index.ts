@@ -6,6 +6,7 @@ export const SCENARIOS = [
   { id: "event-log", module: "./event-log.ts" },
   { id: "backlog", module: "./backlog.ts" },
   { id: "push-vs-poll", module: "./push-vs-poll.ts" },
+  { id: "console-load", module: "./console-load.ts" },
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number]["id"];
