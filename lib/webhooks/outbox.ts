@@ -4,6 +4,7 @@ import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
 import { IN_LIST, listParam, sqlOnPostgres, timeOf, type Sql } from "@/lib/sql";
+import { SKIP_LOCKED } from "@/lib/webhooks/pg-claims";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,7 +40,7 @@ type PendingRow = { id: string; device_id: string; status: string; occurred_at: 
 // (SKIP LOCKED), so that two dispatchers forming pushes at once never put one into two pushes.
 export async function takePendingNotifications(sql: Sql, accountId: string, limit: number): Promise<PendingNotification[]> {
   const rows = await sql.all<PendingRow>(
-    `SELECT id, device_id, status, occurred_at FROM notifications WHERE account_id = ? AND state = 'pending' ORDER BY created_at, id LIMIT ?${sqlOnPostgres ? " FOR UPDATE SKIP LOCKED" : ""}`,
+    `SELECT id, device_id, status, occurred_at FROM notifications WHERE account_id = ? AND state = 'pending' ORDER BY created_at, id LIMIT ?${SKIP_LOCKED}`,
     [accountId, limit],
   );
   return rows.map((row) => ({ id: row.id, deviceId: row.device_id, status: row.status, occurredAt: timeOf(row.occurred_at)! }));

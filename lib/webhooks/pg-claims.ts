@@ -2,14 +2,16 @@
 // claims of pushes.ts and outbox.ts), so concurrent dispatchers split the rows instead of waiting for
 // (or double-taking) each other's. On SQLite, BEGIN IMMEDIATE already serializes these transactions.
 import "server-only";
-import { isPostgresUrl } from "@/lib/database-url";
-import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/db";
+import { sqlOnPostgres } from "@/lib/sql";
 
 type Tx = Prisma.TransactionClient;
 
-// Whether this process's database needs the row-locking claims below.
-export const claimsNeedRowLocks = isPostgresUrl(env.DATABASE_URL);
+// Whether this process's database needs row-locking claims.
+export const claimsNeedRowLocks = sqlOnPostgres;
+
+// Appended to a claim's SELECT: on PostgreSQL, lock the rows and skip those another dispatcher holds.
+export const SKIP_LOCKED = claimsNeedRowLocks ? " FOR UPDATE SKIP LOCKED" : "";
 
 // One atomic increment while the integration is enabled, returning the new count (null: disabled or
 // gone). The row stays locked until the caller commits, so concurrent failed pushes of one account

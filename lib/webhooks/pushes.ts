@@ -9,7 +9,7 @@ import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
 import { publishPushChange } from "@/lib/webhooks/live";
-import { claimsNeedRowLocks } from "@/lib/webhooks/pg-claims";
+import { SKIP_LOCKED } from "@/lib/webhooks/pg-claims";
 import {
   accountsWithPendingNotifications,
   holdPendingNotifications,
@@ -113,7 +113,7 @@ const DUE_PUSHES = DUE_STATES.map(
   (state) =>
     `SELECT id, account_id, body, attempt_count FROM pushes
       WHERE state = '${state}' AND next_attempt_at <= ? AND account_id ${NOT_IN_LIST}
-      ORDER BY next_attempt_at LIMIT ?${claimsNeedRowLocks ? " FOR UPDATE SKIP LOCKED" : ""}`,
+      ORDER BY next_attempt_at LIMIT ?${SKIP_LOCKED}`,
 );
 
 async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]): Promise<DueRow[]> {
