@@ -1,9 +1,15 @@
 // Devices of an account. Owns the devices table.
 import "server-only";
+import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { containsIgnoringCase, db, type Prisma } from "@/lib/db";
-import { DeviceNotFoundError } from "@/lib/device-events";
+import { DeviceNotFoundError, isVisibleDeviceId } from "@/lib/device-events";
 import type { Device } from "@/lib/generated/prisma/client";
+
+// An id some device can have (enrolling allows no other): an id from a URL, a page cursor or a form
+// that fails it names no device and is not looked up (PostgreSQL refuses NUL in a query outright).
+export const deviceIdLookupSchema = z.string().min(1).max(128).refine(isVisibleDeviceId);
+export const isPossibleDeviceId = (value: string) => deviceIdLookupSchema.safeParse(value).success;
 
 export type DeviceListFilter = { query?: string; status?: DeviceStatus };
 

@@ -195,6 +195,35 @@ test("an unknown device, or one of another account, is not found", async ({ page
   }
 });
 
+test("a device URL with an id no device can have (control or direction-changing characters) is not found", async ({ page }) => {
+  await signIn(page, admin(), "/devices");
+  for (const path of ["/devices/%00", "/devices/DEV%00-1", "/devices/%07", `/devices/${encodeURIComponent("DEV-\u202egpj.exe")}`]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Device not found", level: 1 })).toBeVisible();
+  }
+});
+
+test("a search with a control character says why on the search field and lists the devices unsearched", async ({ page }) => {
+  const deviceId = `CTRL-${unique()}`;
+  createDevice(deviceId, "Search control");
+  await signIn(page, admin(), "/devices");
+  for (const query of ["%00", "DEV%1B%5B31m"]) {
+    const response = await page.goto(`/devices?status=installed&q=${query}`);
+    expect(response?.status(), query).toBe(200);
+    await expect(page.getByLabel("Search")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Search")).toHaveAccessibleDescription("Use printable characters only (no control characters).");
+    await expect(page.getByRole("table", { name: "Devices, by device id" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Clear filters" })).toBeVisible();
+  }
+  await expectNoSeriousAxeViolations(page);
+  // Searching again with printable text finds the device and clears the error.
+  await page.getByLabel("Search").fill(deviceId);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(listRow(page, deviceId)).toBeVisible();
+  await expect(page.getByLabel("Search")).not.toHaveAttribute("aria-invalid", "true");
+});
+
 test("a viewer sees no edit controls, and a forged status change is refused", async ({ page, browser }) => {
   const deviceId = `VIEW-${unique()}`;
   createDevice(deviceId, "Kiosk");

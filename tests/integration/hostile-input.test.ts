@@ -2,8 +2,18 @@
 // the contract says, odd unicode, markup in device text and malformed paths. Each case is one test: a
 // clear 4xx naming the field (or a field error from the settings service), never a 500, and nothing stored.
 import dns from "node:dns";
+import { encode } from "next-auth/jwt";
 import { NextRequest, type NextFetchEvent } from "next/server";
+import { isValidElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { addDeviceAction } from "@/app/(console)/devices/actions";
+import DevicesPage from "@/app/(console)/devices/(list)/page";
+import { changeDeviceStatusAction, deleteDeviceAction } from "@/app/(console)/devices/[deviceId]/actions";
+import DevicePage from "@/app/(console)/devices/[deviceId]/page";
+import DeviceLogPage from "@/app/(console)/event-log/devices/page";
+import WebhookLogPage from "@/app/(console)/event-log/webhook/(list)/page";
+import { GET as exportCsvRoute } from "@/app/api/event-log/webhook.csv/route";
 import { GET as getDeviceRoute, DELETE as deleteDeviceRoute } from "@/app/api/v1/devices/[device_id]/route";
 import { POST as statusRoute } from "@/app/api/v1/devices/[device_id]/status/route";
 import { GET as listDevicesRoute, POST as createDeviceRoute } from "@/app/api/v1/devices/route";
@@ -13,14 +23,30 @@ import { POST as testRoute } from "@/app/api/v1/integrations/webhook/test/route"
 import { GET as listDeviceLogRoute } from "@/app/api/v1/logs/devices/route";
 import { GET as pushRoute } from "@/app/api/v1/logs/webhook/[push_id]/route";
 import { GET as listWebhookLogRoute } from "@/app/api/v1/logs/webhook/route";
+import { PushFilters } from "@/components/event-log/push-filters";
+import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
+import { createDevice } from "@/lib/device-events";
 import { env, parseEnvironment } from "@/lib/env";
+import { createUserWithAccount } from "@/lib/users";
 import { saveWebhookSettings, WebhookSettingsError } from "@/lib/webhooks/settings";
 import proxy from "@/proxy";
 import { apiAccount, callApi, type ApiAnswer } from "../support/api";
 import { deeplyNestedJson, ODD_UNICODE, REFUSED_CALLBACK_URLS, SCRIPT_BEARING_TEXT } from "../support/hostile-cases";
 import { startReceiver, type Receiver } from "../support/receiver";
 import { refusal } from "../support/refusal";
+
+// The console's pages and actions read a real next-auth session cookie from the request, which
+// next/headers gives them inside a Next server: here it answers with the cookie this file signs in
+// with (API routes authenticate by token and never read it). revalidatePath (Next's page cache,
+// which needs a running Next server) is stood in for too.
+const session = vi.hoisted(() => ({ cookie: null as string | null }));
+vi.mock("next/headers", async (importOriginal) => {
+  const { RequestCookies } = await import("next/dist/server/web/spec-extension/cookies");
+  const requestHeaders = () => new Headers(session.cookie ? { cookie: session.cookie } : {});
+  return { ...(await importOriginal<typeof import("next/headers")>()), headers: async () => requestHeaders(), cookies: async () => new RequestCookies(requestHeaders()) };
+});
+vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/cache")>()), revalidatePath: vi.fn() }));
 
 const API_KEY = "vendor-key-hostile-5b1d";
 const STORED_URL = "https://hooks.example.com/compliance";
@@ -394,6 +420,119 @@ describe("odd unicode in device text", () => {
       });
     }
   }
+});
+
+// The console takes the same hostile text from URLs and forms: a search or filter is a field error
+// (the page still lists), an id in a URL no device can have is a 404, an action answers with its
+// form's error; never a 500 (PostgreSQL refuses NUL in any query) and nothing stored.
+describe("control and invisible characters in the console's URLs and forms", () => {
+  const KNOWN = "CONSOLE-ODD-1";
+  const NOT_FOUND = { digest: "NEXT_HTTP_ERROR_FALLBACK;404" };
+  let accountId: string;
+  beforeAll(async () => {
+    const owner = await createUserWithAccount({ accountName: `Console odd ${Date.now()}`, plan: "enterprise", email: `console-odd.${Date.now()}@owner.test`, role: "owner" }, "test");
+    accountId = owner.accountId;
+    // The token the sign-in's jwt callback writes (lib/auth/options.ts).
+    const token = { sub: owner.userId, accountId: owner.accountId, role: "owner" };
+    session.cookie = `next-auth.session-token=${await encode({ token, secret: authOptions.secret! })}`;
+    await createDevice(accountId, { deviceId: KNOWN, name: "Known laptop", platform: "macOS 15" }, "owner@test");
+  });
+  afterAll(() => {
+    session.cookie = null;
+  });
+
+  type SearchParams = Record<string, string>;
+  const listPage = async (page: (props: { searchParams: Promise<SearchParams> }) => Promise<React.ReactElement>, searchParams: SearchParams) =>
+    renderToStaticMarkup(await page({ searchParams: Promise.resolve(searchParams) }));
+  // The first element of a type in a page's unrendered tree.
+  const findElement = (node: React.ReactNode, type: unknown): React.ReactElement<Record<string, unknown>> | null => {
+    if (Array.isArray(node)) return node.reduce<React.ReactElement<Record<string, unknown>> | null>((found, child) => found ?? findElement(child, type), null);
+    if (!isValidElement<{ children?: React.ReactNode }>(node)) return null;
+    return node.type === type ? (node as React.ReactElement<Record<string, unknown>>) : findElement(node.props.children, type);
+  };
+  const form = (fields: Record<string, string>) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(fields)) data.append(name, value);
+    return data;
+  };
+
+  it("the devices list with a valid search finds the device (what the refused searches below are compared with)", async () => {
+    const html = await listPage(DevicesPage, { q: "console-odd" });
+    expect(html).toContain(KNOWN);
+    expect(html).not.toContain("aria-invalid");
+  });
+
+  for (const kind of ["nul", "escape", "loneHighSurrogate"] as const) {
+    it(`the devices list searched with ${kind} says why on the search field and lists the devices unsearched`, async () => {
+      const html = await listPage(DevicesPage, { q: ODD_UNICODE[kind] });
+      expect(html).toMatch(/<input id="device-search"[^>]*aria-invalid="true"[^>]*aria-describedby="device-search-error"/);
+      expect(html).toContain('<p id="device-search-error" class="mt-1 text-xs text-red-700 dark:text-red-400">Use printable characters only (no control characters).</p>');
+      expect(html).toContain(KNOWN);
+    });
+  }
+
+  it("the devices list with a page cursor no device id can be ignores the cursor", async () => {
+    for (const cursor of ["after", "before"]) {
+      const html = await listPage(DevicesPage, { [cursor]: ODD_UNICODE.nul });
+      expect(html, cursor).toContain(KNOWN);
+    }
+  });
+
+  it("the device page of a known id renders (what the 404s below are compared with)", async () => {
+    expect(renderToStaticMarkup(await DevicePage({ params: Promise.resolve({ deviceId: KNOWN }) }))).toContain("Known laptop");
+  });
+
+  for (const segment of ["%00", encodeURIComponent(ODD_UNICODE.nul), "%07", encodeURIComponent(ODD_UNICODE.escape), encodeURIComponent(ODD_UNICODE.rightToLeftOverride), encodeURIComponent(ODD_UNICODE.zeroWidthInside), "%ED%A0%80"]) {
+    it(`the device page /devices/${segment} is not found`, async () => {
+      await expect(DevicePage({ params: Promise.resolve({ deviceId: segment }) })).rejects.toMatchObject(NOT_FOUND);
+    });
+  }
+
+  it("adding a device with NUL in its id or name answers the field's error; nothing is stored", async () => {
+    const before = await storedState(accountId);
+    const badId = await addDeviceAction({ status: "idle" }, form({ deviceId: ODD_UNICODE.nul, name: "Odd", platform: "Linux" }));
+    expect(badId).toMatchObject({ status: "error", fieldErrors: { deviceId: [expect.stringMatching(/^Use visible characters only/)] } });
+    const badName = await addDeviceAction({ status: "idle" }, form({ deviceId: "CONSOLE-ODD-NAME", name: ODD_UNICODE.nul, platform: "Linux" }));
+    expect(badName).toMatchObject({ status: "error", fieldErrors: { name: [expect.stringMatching(/^Use printable characters only/)] } });
+    expect(await storedState(accountId)).toEqual(before);
+  });
+
+  for (const kind of ["nul", "escape", "rightToLeftOverride"] as const) {
+    it(`changing the status or deleting a device whose id has ${kind} answers "not in this account"; nothing is stored`, async () => {
+      const before = await storedState(accountId);
+      const changed = await changeDeviceStatusAction({ status: "idle" }, form({ deviceId: ODD_UNICODE[kind], status: "compliant" }));
+      expect(changed).toEqual({ status: "error", message: "This device is not in this account any more. Reload the page." });
+      const deleted = await deleteDeviceAction({ status: "idle" }, form({ deviceId: ODD_UNICODE[kind] }));
+      expect(deleted).toEqual({ status: "error", message: "This device is not in this account any more. Reload the page." });
+      expect(await storedState(accountId)).toEqual(before);
+    });
+  }
+
+  it("changing the status of a known device to an unknown one is a field error on the status", async () => {
+    const answer = await changeDeviceStatusAction({ status: "idle" }, form({ deviceId: KNOWN, status: "hacked\u0000" }));
+    expect(answer).toMatchObject({ status: "error", message: "Choose another status.", fieldErrors: { status: ["Choose a status."] } });
+  });
+
+  it("Event Log › Devices filtered by a device id with NUL says why on the field and lists every change", async () => {
+    const html = await listPage(DeviceLogPage, { device: ODD_UNICODE.nul });
+    expect(html).toMatch(/<input id="device-log-device"[^>]*aria-invalid="true"/);
+    expect(html).toContain("Use visible characters only");
+    expect(html).toContain(KNOWN);
+  });
+
+  // Its live-updates island needs a mounted app router to render, so this reads the filter form's props.
+  it("Event Log › Webhook filtered by a device id with NUL hands the filter form the field's error", async () => {
+    const page = await WebhookLogPage({ searchParams: Promise.resolve({ device: ODD_UNICODE.nul }) });
+    const filters = findElement(page, PushFilters);
+    expect(filters?.props).toMatchObject({ values: { deviceId: ODD_UNICODE.nul }, errors: { deviceId: expect.stringMatching(/^Use visible characters only/) } });
+  });
+
+  it("the CSV export filtered by a device id with NUL is a 400 naming the filter", async () => {
+    const response = await exportCsvRoute(new Request(`http://127.0.0.1/api/event-log/webhook.csv?device=${encodeURIComponent(ODD_UNICODE.nul)}`));
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ status: 400, errors: { deviceId: expect.stringMatching(/^Use visible characters only/) } });
+  });
 });
 
 describe("markup and script in device ids and names", () => {

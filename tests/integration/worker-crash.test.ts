@@ -3,17 +3,14 @@
 // (timeout + 5 s) expires and are sent again under the same webhook-id, the receiver's idempotency
 // key. The test process only writes the outbox and runs the receiver; the workers are real child
 // processes on the same SQLite file.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createDevice } from "@/lib/device-events";
 import { OPEN_PUSH_STATES } from "@/lib/webhooks/pushes";
 import { eventually, startReceiver, type Receiver } from "../support/receiver";
 import { accountWithWebhook } from "../support/webhook-fixtures";
+import { describeWorkers, explainedBy, isRunning, killAll, killGroup, spawnWorker, withinMs, type WorkerProcess } from "../support/worker-processes";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const DEVICES = 300;
 const MAX_BATCH = 5; // 60 pushes
 const CONCURRENCY_PER_ENDPOINT = 8;
@@ -31,77 +28,13 @@ const WORKER_ENV = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
-type Worker = { child: ChildProcess; life: number; output: () => string; exited: Promise<Exit> };
-const workers: Worker[] = [];
+// Every worker spawned, in order: the one spawned in life n is workers[n - 1].
+const workers: WorkerProcess[] = [];
 
-// `node tsx/cli` runs the script in a second node process. detached gives the two their own process
-// group: SIGKILL goes to the group, so that it reaches the process that sends (SIGKILL to the tsx
-// parent alone would leave the worker running as an orphan).
-function spawnWorker(life: number): Worker {
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/worker.ts"], {
-    cwd: root,
-    env: { ...process.env, ...WORKER_ENV },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const worker = { child, life, output: () => output, exited };
+function spawnWorkerLife(life: number): WorkerProcess {
+  const worker = spawnWorker(`worker ${life}`, WORKER_ENV);
   workers.push(worker);
   return worker;
-}
-
-function isRunning(worker: Worker): boolean {
-  return worker.child.exitCode === null && worker.child.signalCode === null;
-}
-
-function killGroup(worker: Worker, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-worker.child.pid!, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-}
-
-// The node process that runs scripts/worker.ts: the tsx CLI's one child (Linux /proc).
-async function workerProcessPid(worker: Worker): Promise<number> {
-  const file = `/proc/${worker.child.pid}/task/${worker.child.pid}/children`;
-  const children = await eventually(
-    async () => (await readFile(file, "utf8").catch(() => "")).trim().split(/\s+/).filter(Boolean),
-    (pids) => pids.length > 0 || !isRunning(worker),
-    10_000,
-    "the tsx CLI's child process",
-  );
-  expect(children, "the worker process under tsx").toHaveLength(1);
-  return Number(children[0]);
-}
-
-function describeWorkers(): string {
-  return workers
-    .map((worker) => `--- worker ${worker.life} (pid ${worker.child.pid}, ${isRunning(worker) ? "running" : `exited ${worker.child.exitCode ?? worker.child.signalCode}`}) ---\n${worker.output()}`)
-    .join("\n");
-}
-
-async function withinMs<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${label}: not within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// Adds what the workers printed to a failure that may come from them.
-async function explained<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${describeWorkers()}`, { cause: error });
-  }
 }
 
 type Arrival = { id: string; body: string; life: number };
@@ -132,8 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const worker of workers) if (isRunning(worker)) killGroup(worker, "SIGKILL");
-  await Promise.all(workers.map((worker) => withinMs(worker.exited, 5000, "worker exit").catch(() => undefined)));
+  await killAll(workers);
   await receiver?.close();
 });
 
@@ -148,12 +80,12 @@ describe("the standalone worker", () => {
     // cannot have recorded them as delivered, so a later worker must send them again.
     const inFlightAtKill: { life: number; ids: string[] }[] = [];
     for (const count of KILL_AFTER) {
-      const worker = spawnWorker(++life);
-      await explained(receiver.waitForRequests(receiver.requests.length + count, 30_000));
+      const worker = spawnWorkerLife(++life);
+      await explainedBy(workers, receiver.waitForRequests(receiver.requests.length + count, 30_000));
       // No await between the receiver's count and the kill: the last request is still unanswered.
-      inFlightAtKill.push({ life: worker.life, ids: [...unanswered.keys()] });
+      inFlightAtKill.push({ life, ids: [...unanswered.keys()] });
       killGroup(worker, "SIGKILL");
-      expect(await withinMs(worker.exited, 5000, `worker ${worker.life} dies`)).toMatchObject({ signal: "SIGKILL" });
+      expect(await withinMs(worker.exited, 5000, `${worker.name} dies`)).toMatchObject({ signal: "SIGKILL" });
       await sleep(200); // bytes the dead worker had written reach the receiver before the next life
     }
     const receivedBeforeLastKill = arrivals.length;
@@ -161,20 +93,19 @@ describe("the standalone worker", () => {
     for (const kill of inFlightAtKill) expect(kill.ids.length, `pushes in flight when worker ${kill.life} was killed`).toBeGreaterThan(0);
     expect(await db.push.count({ where: { accountId, state: "sending" } }), "leases left by the dead workers").toBeGreaterThan(0);
 
-    const last = spawnWorker(++life);
+    const last = spawnWorkerLife(++life);
     const openWork = async () => ({
       undelivered: await db.notification.count({ where: { accountId, state: { not: "delivered" } } }),
       open: await db.push.groupBy({ by: ["state"], where: { accountId, state: { in: [...OPEN_PUSH_STATES] } }, _count: true }),
     });
-    await explained(eventually(openWork, (work) => work.undelivered === 0 && work.open.length === 0, 45_000, "every notification delivered and no push open"));
+    await explainedBy(workers, eventually(openWork, (work) => work.undelivered === 0 && work.open.length === 0, 45_000, "every notification delivered and no push open"));
 
     // Idle, the worker stays up (it wakes on new work and due retries), and SIGTERM stops it cleanly
-    // with exit code 0. SIGTERM goes to the node process that runs the worker, not to the tsx CLI in
-    // front of it, whose relay of a signal sent to it alone is timing-dependent.
+    // with exit code 0 (the spawned process is the worker itself: `node --import tsx`, no CLI in front).
     await sleep(1000);
-    expect(isRunning(last), `the worker exited on its own once idle\n${describeWorkers()}`).toBe(true);
-    process.kill(await workerProcessPid(last), "SIGTERM");
-    expect(await explained(withinMs(last.exited, 5000, "worker stops on SIGTERM")), describeWorkers()).toEqual({ code: 0, signal: null });
+    expect(isRunning(last), `the worker exited on its own once idle\n${describeWorkers(workers)}`).toBe(true);
+    last.child.kill("SIGTERM");
+    expect(await explainedBy(workers, withinMs(last.exited, 5000, "worker stops on SIGTERM")), describeWorkers(workers)).toEqual({ code: 0, signal: null });
     expect(last.output()).toContain("webhook worker stopping");
 
     // Every device was received, under exactly one webhook-id, and each id always with the same body.

@@ -51,14 +51,18 @@ export async function killAll(workers: WorkerProcess[]): Promise<void> {
   await Promise.all(workers.map((worker) => withinMs(worker.exited, 5000, "worker exit").catch(() => undefined)));
 }
 
+// What each worker printed last, and whether it still runs: the text that explains a failure.
+export function describeWorkers(workers: WorkerProcess[]): string {
+  return workers
+    .map((worker) => `--- ${worker.name} (pid ${worker.child.pid}, ${isRunning(worker) ? "running" : `exited ${worker.child.exitCode ?? worker.child.signalCode}`}) ---\n${worker.output().slice(-4000)}`)
+    .join("\n");
+}
+
 // Adds what the workers printed to a failure that may come from them.
 export async function explainedBy<T>(workers: WorkerProcess[], work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const report = workers
-      .map((worker) => `--- ${worker.name} (pid ${worker.child.pid}, ${isRunning(worker) ? "running" : `exited ${worker.child.exitCode ?? worker.child.signalCode}`}) ---\n${worker.output().slice(-4000)}`)
-      .join("\n");
-    throw new Error(`${(error as Error).message}\n${report}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n${describeWorkers(workers)}`, { cause: error });
   }
 }

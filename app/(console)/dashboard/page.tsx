@@ -46,13 +46,7 @@ export default async function DashboardPage() {
       <PageHeader title="Dashboard" description={`${user.account.name} at a glance. Delivery figures cover the last 24 hours.`} />
       {settings && (
         <FailureBanner
-          state={webhook.state}
-          warning={webhook.warning}
-          consecutiveFailures={settings.consecutiveFailures}
-          threshold={settings.disableAfterFailures}
-          disabledReason={settings.disabledReason}
-          disabledAt={settings.disabledAt}
-          heldNotifications={webhook.heldNotifications}
+          overview={webhook}
         />
       )}
       <div className="grid gap-6 lg:grid-cols-3">

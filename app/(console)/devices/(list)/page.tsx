@@ -11,24 +11,27 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
-import { listDevicePage } from "@/lib/devices";
+import { isPrintableText, PRINTABLE_TEXT_MESSAGE } from "@/lib/device-events";
+import { deviceIdLookupSchema, listDevicePage } from "@/lib/devices";
 import { addDeviceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Devices" };
 
-// Unknown or malformed parameters are ignored rather than failing the page.
+// Unknown or malformed parameters are ignored rather than failing the page; a search no device text
+// can contain (control characters) is a field error instead, so the user sees why it was dropped.
 const paramsSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   status: z.enum(DEVICE_STATUSES).optional().catch(undefined),
-  after: z.string().min(1).max(128).optional().catch(undefined),
-  before: z.string().min(1).max(128).optional().catch(undefined),
+  after: deviceIdLookupSchema.optional().catch(undefined),
+  before: deviceIdLookupSchema.optional().catch(undefined),
   add: z.literal("1").optional().catch(undefined),
 });
 
 export default async function DevicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const params = paramsSchema.parse(await searchParams);
-  const filter = { query: params.q || undefined, status: params.status };
+  const searchError = params.q && !isPrintableText(params.q) ? PRINTABLE_TEXT_MESSAGE : undefined;
+  const filter = { query: searchError ? undefined : params.q || undefined, status: params.status };
   const page = await listDevicePage(user.account.id, filter, { after: params.after, before: params.before });
   const filtered = Boolean(filter.query || filter.status);
   const adding = user.canManage && params.add === "1";
@@ -56,7 +59,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
           <AddDeviceForm action={addDeviceAction} />
         </Card>
       )}
-      <DeviceFilterForm query={filter.query} status={filter.status} />
+      <DeviceFilterForm query={params.q} status={filter.status} error={searchError} />
       {page.devices.length === 0 ? (
         <EmptyState
           title={filtered ? "No devices match" : params.after || params.before ? "No more devices" : "No devices yet"}

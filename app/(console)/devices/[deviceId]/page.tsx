@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { listDeviceEvents } from "@/lib/device-events";
-import { getDevice } from "@/lib/devices";
+import { getDevice, isPossibleDeviceId } from "@/lib/devices";
 import { listPushes } from "@/lib/webhooks/event-log";
 import { changeDeviceStatusAction, deleteDeviceAction } from "./actions";
 
@@ -42,8 +42,9 @@ function decodeSegment(segment: string): string | null {
 export default async function DevicePage({ params }: { params: Promise<{ deviceId: string }> }) {
   const user = await requireUser();
   const deviceId = decodeSegment((await params).deviceId);
-  // A device of another account is as unknown as one that does not exist.
-  const device = deviceId && deviceId.length <= 128 ? await getDevice(user.account.id, deviceId) : null;
+  // A device of another account is as unknown as one that does not exist, and so is an id no device
+  // can have (control or invisible characters, too long).
+  const device = deviceId !== null && isPossibleDeviceId(deviceId) ? await getDevice(user.account.id, deviceId) : null;
   if (!device) notFound();
   const [events, { pushes }] = await Promise.all([
     listDeviceEvents(user.account.id, { deviceId: device.deviceId }),

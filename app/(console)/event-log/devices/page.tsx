@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DeviceStatusBadge } from "@/components/devices/status-badge";
+import { DeviceEventsTable } from "@/components/devices/device-history";
+import { deviceHref } from "@/components/devices/form-states";
 import { listHref, LogPager, pageHref } from "@/components/event-log/log-pager";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { inputClass } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { deviceLogFilterSchema, listDeviceEventPage } from "@/lib/webhooks/event-log";
 
@@ -14,7 +13,6 @@ export const metadata: Metadata = { title: "Device log" };
 
 const PATH = "/event-log/devices";
 const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
-const deviceHref = (deviceId: string) => `/devices/${encodeURIComponent(deviceId)}`;
 
 type SearchParams = Record<string, string | string[] | undefined>;
 const single = (value: string | string[] | undefined) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
@@ -65,32 +63,7 @@ export default async function DeviceLogPage({ searchParams }: { searchParams: Pr
           </EmptyState>
         )
       ) : (
-        <Table caption="Device status changes, newest first">
-          <thead className="bg-slate-50 dark:bg-slate-900">
-            <tr>
-              <Th>Time</Th>
-              <Th>Device id</Th>
-              <Th>From</Th>
-              <Th>To</Th>
-              <Th>Changed by</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-            {page.events.map((event) => (
-              <tr key={event.id}>
-                <Td className="text-slate-600 dark:text-slate-400"><Time date={event.occurredAt} /></Td>
-                <Td className="font-mono text-xs">
-                  <span className="block max-w-xs whitespace-normal break-all">
-                    <Link href={deviceHref(event.deviceId)} className={linkClass}>{event.deviceId}</Link>
-                  </span>
-                </Td>
-                <Td>{event.previousStatus ? <DeviceStatusBadge status={event.previousStatus} /> : <span className="text-slate-600 dark:text-slate-400">Enrolled</span>}</Td>
-                <Td><DeviceStatusBadge status={event.status} /></Td>
-                <Td>{event.actor}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <DeviceEventsTable events={page.events} caption="Device status changes, newest first" withDeviceColumn />
       )}
       <LogPager
         label="Device log pages"

@@ -30,13 +30,7 @@ export default async function IntegrationsPage() {
       <ReenableFeedback action={reenableWebhookAction}>
         {settings && (
           <FailureBanner
-            state={overview.state}
-            warning={overview.warning}
-            consecutiveFailures={settings.consecutiveFailures}
-            threshold={settings.disableAfterFailures}
-            disabledReason={settings.disabledReason}
-            disabledAt={settings.disabledAt}
-            heldNotifications={overview.heldNotifications}
+            overview={overview}
             actions={canAct ? <ReenableButtons /> : null}
           />
         )}
