@@ -1,6 +1,8 @@
 // The audit log (Event Log > Admin): who changed what in an account. Owns the audit_logs table.
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
+import { newTimeOrderedId } from "@/lib/ids";
+import type { Sql } from "@/lib/sql";
 
 export type AuditEntry = {
   accountId: string;
@@ -17,6 +19,15 @@ export async function recordAudit(entry: AuditEntry, client: Client = db): Promi
   await client.auditLog.create({
     data: { ...entry, details: JSON.stringify(entry.details ?? {}) },
   });
+}
+
+// The same, in a transaction of plain SQL (lib/sql.ts).
+export async function recordAuditInSql(sql: Sql, entry: AuditEntry, now: Date): Promise<void> {
+  await sql.insert(
+    "audit_logs",
+    ["id", "account_id", "actor", "action", "target", "details", "created_at"],
+    [[newTimeOrderedId(), entry.accountId, entry.actor, entry.action, entry.target, JSON.stringify(entry.details ?? {}), now]],
+  );
 }
 
 export async function listAuditEntries(accountId: string, limit = 50) {

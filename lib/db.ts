@@ -9,18 +9,54 @@ import { env } from "@/lib/env";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 
+// One transaction at a time on a connection, first come first served: Prisma's interactive
+// transactions and lib/sql's own take turns through it.
+export class TransactionLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  // Resolves once the lock is this caller's, with the function that hands it on.
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => released);
+    return acquired;
+  }
+}
+
+type AdapterTransaction = { commit(): Promise<void>; rollback(): Promise<void> };
+type SqliteAdapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<AdapterTransaction> };
+
 // SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait for it
 // (busy timeout), instead of failing with "database is locked" when a deferred transaction that has
 // read tries to write after another process (a worker, the simulator) committed in between.
 class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
-  // The connection the adapter opened, for the hot paths' prepared statements (lib/sql.ts).
+  // The connection the adapter opened, for the hot paths' prepared statements and transactions (lib/sql.ts).
   connection: BetterSqlite3.Database | null = null;
+  readonly transactions = new TransactionLock();
 
   override async connect() {
     const adapter = await super.connect();
-    const client = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    const sqlite = adapter as unknown as SqliteAdapter;
+    const client = sqlite.client;
     const prepare = client.prepare.bind(client);
     client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;
+    // Prisma's transaction holds the lock from before its BEGIN until after its COMMIT or ROLLBACK.
+    const startTransaction = sqlite.startTransaction.bind(sqlite);
+    sqlite.startTransaction = async (isolationLevel) => {
+      const release = await this.transactions.acquire();
+      try {
+        const transaction = await startTransaction(isolationLevel);
+        const commit = transaction.commit.bind(transaction);
+        const rollback = transaction.rollback.bind(transaction);
+        transaction.commit = () => commit().finally(release);
+        transaction.rollback = () => rollback().finally(release);
+        return transaction;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    };
     this.connection = client;
     return adapter;
   }
@@ -43,12 +79,12 @@ export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient
   return client;
 }
 
-// The better-sqlite3 connection under a SQLite client: the one Prisma's transactions run on.
-export async function sqliteConnectionOf(client: PrismaClient): Promise<BetterSqlite3.Database> {
+// The better-sqlite3 connection under a SQLite client, and the lock its transactions take turns through.
+export async function sqliteConnectionOf(client: PrismaClient): Promise<{ connection: BetterSqlite3.Database; transactions: TransactionLock }> {
   const adapter = sqliteAdapters.get(client);
   if (!adapter) throw new Error("not a SQLite client");
   if (!adapter.connection?.open) await client.$connect();
-  return adapter.connection!;
+  return { connection: adapter.connection!, transactions: adapter.transactions };
 }
 
 // Kept on globalThis so that dev-mode hot reloads reuse one connection.

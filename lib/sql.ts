@@ -1,9 +1,8 @@
 // SQL for the hot paths: the statements that record status changes and deliver pushes, run
 // thousands of times a second. Prisma compiles every query anew (about 0.3 ms of CPU each); these run
 // as plain SQL instead, on SQLite as statements prepared once per connection. Everything else stays
-// on Prisma. Transactions are still Prisma's: on SQLite the prepared statements run on the very
-// connection its transaction holds (one connection per process, see lib/db.ts); on PostgreSQL they
-// go through the transaction's raw queries.
+// on Prisma. On SQLite the statements run on the one connection of the process that Prisma also uses
+// (see lib/db.ts), in transactions of their own; on PostgreSQL they go through Prisma's raw queries.
 import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
 import { isPostgresUrl } from "@/lib/database-url";
@@ -93,18 +92,69 @@ function postgresSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">):
   return sql;
 }
 
-type TransactionOptions = { timeout?: number; maxWait?: number };
+// What a commit must survive on SQLite. "durable": a power loss too (the WAL is synced at COMMIT),
+// for what nothing else could bring back: a status change and its notification, a push's webhook-id,
+// an administrator's action. "replayable": the process crashing, not the machine (the sync is left
+// to the next durable commit or checkpoint), for the delivery bookkeeping, leases and attempts, whose
+// loss only makes a push go out again under the same webhook-id. A commit's fsync blocks the
+// process's one thread; the bookkeeping commits several times per delivered push's worth of work.
+export type Durability = "durable" | "replayable";
 
-// Runs `work` in one transaction: `sql` for the hot statements, `tx` for the Prisma calls beside them.
-export async function sqlTransaction<T>(work: (sql: Sql, tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
-  if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx), tx), options);
-  const connection = await sqliteConnectionOf(db);
-  return db.$transaction((tx) => work(sqliteSql(connection), tx), options);
+type TransactionOptions = {
+  durability?: Durability;
+  // Longer, and the transaction rolls back instead of committing (readers rely on the bound).
+  timeout?: number;
+  // PostgreSQL: how long to wait for a connection of the pool.
+  maxWait?: number;
+};
+
+const prismaOptions = ({ timeout, maxWait }: TransactionOptions) => ({ ...(timeout !== undefined && { timeout }), ...(maxWait !== undefined && { maxWait }) });
+
+// Runs `work` in one transaction of plain SQL. On SQLite it is the connection's own BEGIN IMMEDIATE
+// and COMMIT, taking turns with Prisma's transactions through the connection's lock; on PostgreSQL,
+// a Prisma transaction's raw queries.
+export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx)), prismaOptions(options));
+  const { connection, transactions } = await sqliteConnectionOf(db);
+  const release = await transactions.acquire();
+  try {
+    return await sqliteTransaction(connection, work, options);
+  } finally {
+    release();
+  }
+}
+
+async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (sql: Sql) => Promise<T>, { durability = "durable", timeout }: TransactionOptions): Promise<T> {
+  const replayable = durability === "replayable";
+  // Not a cached statement: SQLite applies this pragma when it is prepared, not when it runs.
+  if (replayable) connection.pragma("synchronous = NORMAL");
+  try {
+    const began = Date.now();
+    statement(connection, "BEGIN IMMEDIATE").run();
+    try {
+      const result = await work(sqliteSql(connection));
+      if (timeout !== undefined && Date.now() - began > timeout) throw new Error(`transaction took longer than ${timeout} ms; rolled back`);
+      statement(connection, "COMMIT").run();
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) statement(connection, "ROLLBACK").run();
+      throw error;
+    }
+  } finally {
+    if (replayable) connection.pragma("synchronous = FULL");
+  }
+}
+
+// A Prisma transaction with plain SQL beside its Prisma calls (the console's less frequent writes).
+export async function sqlTransactionWithPrisma<T>(work: (sql: Sql, tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx), tx), prismaOptions(options));
+  const { connection } = await sqliteConnectionOf(db);
+  return db.$transaction((tx) => work(sqliteSql(connection), tx), prismaOptions(options));
 }
 
 // Statements outside a transaction (reads).
 export async function directSql(): Promise<Sql> {
-  return sqlOnPostgres ? postgresSql(db) : sqliteSql(await sqliteConnectionOf(db));
+  return sqlOnPostgres ? postgresSql(db) : sqliteSql((await sqliteConnectionOf(db)).connection);
 }
 
 // A time column's value as the provider returns it: text on SQLite, a Date on PostgreSQL.

@@ -4,7 +4,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { directSql, IN_LIST, listParam, NOT_IN_LIST, sqlTransaction, timeOf, type Sql, type SqlParam } from "@/lib/sql";
+import { directSql, IN_LIST, listParam, NOT_IN_LIST, sqlTransaction, sqlTransactionWithPrisma, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
@@ -33,49 +33,65 @@ export class PushNotFoundError extends Error {
 
 export class PushNotRedeliverableError extends Error {}
 
-// One transaction forms the pushes of at most this many notifications of one account, and one call
-// at most FORM_BUDGET in all: a backlog is formed a slice at a time between sends, and the garbage of
-// a slice is collected before the next (a whole backlog at once grew the worker's heap by hundreds of MB).
+// One transaction forms the pushes of at most about this many notifications (of one account or of
+// several), and one call at most FORM_BUDGET in all: a backlog is formed a slice at a time between
+// sends, and the garbage of a slice is collected before the next (a whole backlog at once grew the
+// worker's heap by hundreds of MB). Each transaction is one durable commit (an fsync).
 const FORM_CHUNK = 1000;
 const FORM_BUDGET = 5000;
 // Where the last call ran out of budget: the next call starts after it, so every account has its turn.
 let formingResumesAfter = "";
 
-// Turns pending notifications into pushes of at most maxBatch each, one account per push: one
-// transaction per account with pending notifications, each taking at most FORM_CHUNK of them, so a
-// large backlog is formed a slice at a time (`more`) while the pushes already formed are sent.
+// Turns pending notifications into pushes of at most maxBatch each, one account per push, a slice of
+// accounts per transaction, so a large backlog is formed a slice at a time (`more`) while the pushes
+// already formed are sent.
 export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date()): Promise<{ pushes: number; more: boolean }> {
-  let pushes = 0;
-  let more = false;
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
-  let formedNotifications = 0;
   const accounts = await accountsWithPendingNotifications(await directSql(), 1000);
   const inTurn = [...accounts.filter((id) => id > formingResumesAfter), ...accounts.filter((id) => id <= formingResumesAfter)];
-  for (const accountId of inTurn) {
-    if (formedNotifications >= FORM_BUDGET) {
-      more = true;
-      break;
-    }
-    formingResumesAfter = accountId;
-    const formed = await sqlTransaction(async (sql) => {
-      const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
-      if (!integration?.enabled) {
-        await holdPendingNotifications(sql, accountId);
-        return { pushes: 0, notifications: 0 };
+  let pushes = 0;
+  let formedNotifications = 0;
+  let more = false;
+  let budgetSpent = false;
+  let next = 0;
+  while (next < inTurn.length && !budgetSpent) {
+    const formedIn: string[] = [];
+    await sqlTransaction(async (sql) => {
+      let inSlice = 0;
+      while (next < inTurn.length && inSlice < FORM_CHUNK) {
+        if (formedNotifications + inSlice >= FORM_BUDGET) {
+          more = budgetSpent = true;
+          break;
+        }
+        const accountId = inTurn[next++]!;
+        formingResumesAfter = accountId;
+        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now);
+        inSlice += formed.notifications;
+        pushes += formed.pushes;
+        if (formed.pushes > 0) formedIn.push(accountId);
+        if (formed.notifications === take) more = true;
       }
-      const pending = await takePendingNotifications(sql, accountId, take);
-      const batches = Array.from({ length: Math.ceil(pending.length / config.maxBatch) }, (_, index) => pending.slice(index * config.maxBatch, (index + 1) * config.maxBatch));
-      await createPushes(sql, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
-      return { pushes: batches.length, notifications: pending.length };
+      formedNotifications += inSlice;
     });
-    pushes += formed.pushes;
-    formedNotifications += formed.notifications;
-    if (formed.pushes > 0) publishPushChange(accountId);
-    if (formed.notifications === take) more = true;
-    // SQLite calls are synchronous: let answers, timers and the garbage collector in between accounts.
+    for (const accountId of formedIn) publishPushChange(accountId);
+    // SQLite calls are synchronous: let answers, timers and the garbage collector in between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { pushes, more };
+}
+
+// One account's share of a forming transaction: its pending notifications in pushes, or held while
+// its integration is off.
+async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date): Promise<{ pushes: number; notifications: number }> {
+  const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
+  if (!integration?.enabled) {
+    await holdPendingNotifications(sql, accountId);
+    return { pushes: 0, notifications: 0 };
+  }
+  const pending = await takePendingNotifications(sql, accountId, take);
+  const batches = Array.from({ length: Math.ceil(pending.length / maxBatch) }, (_, index) => pending.slice(index * maxBatch, (index + 1) * maxBatch));
+  await createPushes(sql, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
+  return { pushes: batches.length, notifications: pending.length };
 }
 
 type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };
@@ -133,7 +149,7 @@ export type ClaimRequest = { limit: number; leaseMs: number; perAccount: { limit
 // settleAttempts only settles a push still leased with the lease set here.
 export async function claimDuePushes(request: ClaimRequest): Promise<LeasedPush[]> {
   if (request.limit <= 0) return [];
-  return sqlTransaction((sql) => claimIn(sql, request));
+  return sqlTransaction((sql) => claimIn(sql, request), { durability: "replayable" });
 }
 
 async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimRequest): Promise<LeasedPush[]> {
@@ -230,7 +246,7 @@ export async function settleAttempts(
   const order = settlements.map((_, index) => index).sort((a, b) => settlements[a]!.push.accountId.localeCompare(settlements[b]!.push.accountId));
   const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
   const settled = await sqlTransaction(
-    async (sql, tx) => {
+    async (sql) => {
       const enabledRows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
       const enabled = new Set(enabledRows.map((row) => row.account_id));
       const failuresReset = new Set<string>();
@@ -262,7 +278,7 @@ export async function settleAttempts(
           failuresReset.add(push.accountId);
         } else if (state === "failed") {
           failuresReset.delete(push.accountId);
-          const counted = await countFailedPush(tx, push.accountId, config.disableAfterFailures, now);
+          const counted = await countFailedPush(sql, push.accountId, config.disableAfterFailures, now);
           if (!counted.counted) {
             state = "held";
             await sql.run("UPDATE pushes SET state = ? WHERE id = ?", [state, push.id]);
@@ -278,7 +294,7 @@ export async function settleAttempts(
       for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
       return { outcomes, claimed: claim ? await claimIn(sql, claim) : [] };
     },
-    { timeout: 30_000, maxWait: 15_000 },
+    { durability: "replayable", timeout: 30_000, maxWait: 15_000 },
   );
   for (const accountId of accountIds) publishPushChange(accountId);
   return settled;
@@ -322,7 +338,7 @@ async function redeliverInTx(sql: Sql, original: RedeliveredPush, now: Date): Pr
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.
 export async function redeliverPush(accountId: string, pushId: string, actor: string, now = new Date()): Promise<string> {
-  const id = await sqlTransaction(async (sql, tx) => {
+  const id = await sqlTransactionWithPrisma(async (sql, tx) => {
     const original = await tx.push.findFirst({ where: { id: pushId, accountId }, include: { items: true } });
     if (!original) throw new PushNotFoundError();
     if (original.kind === "test") throw new PushNotRedeliverableError("Test pushes are not redelivered; send a new test instead.");
@@ -337,7 +353,7 @@ export async function redeliverPush(accountId: string, pushId: string, actor: st
 
 // Redelivers every held or failed push created since a time that has not been redelivered yet.
 export async function redeliverSince(accountId: string, since: Date, actor: string, now = new Date()): Promise<number> {
-  const count = await sqlTransaction(async (sql, tx) => {
+  const count = await sqlTransactionWithPrisma(async (sql, tx) => {
     const redelivered = await redeliverWhere(sql, tx, { accountId, state: { in: ["held", "failed"] }, createdAt: { gte: since } }, now);
     if (redelivered > 0) await recordAudit({ accountId, actor, action: "push.redelivered_since", target: "webhook", details: { since: since.toISOString(), pushes: redelivered } }, tx);
     return redelivered;

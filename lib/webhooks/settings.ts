@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
-import { directSql, IN_LIST, listParam, sqlTransaction, timeOf } from "@/lib/sql";
+import { directSql, IN_LIST, listParam, sqlTransactionWithPrisma, timeOf } from "@/lib/sql";
 import { deliveryConfigFromEnv } from "@/lib/webhooks/config";
 import { releaseHeldNotifications } from "@/lib/webhooks/outbox";
 import { redeliverHeldPushes } from "@/lib/webhooks/pushes";
@@ -148,7 +148,7 @@ export async function setWebhookEnabled(
   if (enabled && account.plan !== "enterprise") {
     throw new WebhookSettingsError("enabled", "Webhooks are an enterprise-plan feature. Upgrade the account to enable them.", "plan_required");
   }
-  const result = await sqlTransaction(async (sql, tx) => {
+  const result = await sqlTransactionWithPrisma(async (sql, tx) => {
     const before = await tx.webhookIntegration.findUnique({ where: { accountId: account.id } });
     if (!before) throw new WebhookSettingsError(null, "Configure the webhook before enabling it.", "not_configured");
     await tx.webhookIntegration.update({
