@@ -4,6 +4,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isPostgresUrl, sqliteFilePath } from "@/lib/database-url";
+import { checkpointInBackground } from "@/lib/sqlite-checkpoints";
 import { coalesced } from "@/lib/webhooks/coalesced";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
 import { listenForNewWork } from "@/lib/webhooks/pg-notify";
@@ -16,11 +17,18 @@ import { startRetentionJob } from "@/lib/webhooks/retention";
 // (it becomes visible after its fsync), so each append is followed by a few later looks.
 const RECHECK_AFTER_MS = [25, 100, 400, 1600];
 
-function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
+function wakeOnSqliteCommits(dispatcher: Dispatcher): () => Promise<void> {
   const file = sqliteFilePath(env.DATABASE_URL);
-  if (!file) return () => undefined;
+  if (!file) return async () => undefined;
   const walName = `${path.basename(file)}-wal`;
   const database = import("@/lib/db"); // once: each dynamic import goes through the module loader
+  // The dispatcher commits hundreds of times a second: its checkpoints run on a thread of their own.
+  const stopCheckpoints = database
+    .then(async ({ db, sqliteConnectionOf }) => checkpointInBackground((await sqliteConnectionOf(db)).connection))
+    .catch((error: unknown) => {
+      logger.warn({ err: error }, "could not start the checkpoint thread; checkpoints run on commit");
+      return async () => undefined;
+    });
   let lastVersion = Number.NaN;
   let recheck: { step: number; timer?: NodeJS.Timeout } = { step: 0 };
   const check = coalesced(
@@ -44,9 +52,10 @@ function wakeOnSqliteCommits(dispatcher: Dispatcher): () => void {
     check();
   });
   watcher.unref();
-  return () => {
+  return async () => {
     clearTimeout(recheck.timer);
     watcher.close();
+    await (await stopCheckpoints)();
   };
 }
 
