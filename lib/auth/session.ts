@@ -1,10 +1,11 @@
 // The signed-in user of the current request, read once per request. Authority comes from the
 // database, not the token: a removed user or a changed role takes effect on the next request.
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { authOptions } from "@/lib/auth/options";
+import { decodeSessionToken } from "@/lib/auth/session-token";
 import { canManageSettings, isRole, type Role } from "@/lib/auth/roles";
 import type { Plan } from "@/lib/accounts";
 import { PERMISSION_DENIED, type FormState } from "@/lib/form-state";
@@ -19,10 +20,36 @@ export type CurrentUser = {
   account: { id: string; name: string; plan: Plan };
 };
 
+// next-auth's session cookie: "__Secure-" prefixed when the console is served over https (a browser
+// keeps such a cookie only from https, so either name is safe to read), split into numbered chunks
+// when it would exceed a cookie's size.
+const SESSION_COOKIE = "next-auth.session-token";
+
+async function sessionToken(): Promise<string | undefined> {
+  const jar = await cookies();
+  for (const name of [`__Secure-${SESSION_COOKIE}`, SESSION_COOKIE]) {
+    const whole = jar.get(name)?.value;
+    if (whole) return whole;
+    const chunks: string[] = [];
+    for (let chunk = jar.get(`${name}.0`); chunk; chunk = jar.get(`${name}.${chunks.length}`)) chunks.push(chunk.value);
+    if (chunks.length > 0) return chunks.join("");
+  }
+  return undefined;
+}
+
+// The user id of the request's session token (expired, forged or absent: null). The token is only
+// decrypted: getServerSession would also encrypt a renewed token on every page, which a server
+// component cannot send back anyway.
+async function sessionUserId(): Promise<string | null> {
+  const token = await sessionToken();
+  const claims = token ? await decodeSessionToken({ token, secret: authOptions.secret! }) : null;
+  return typeof claims?.sub === "string" && claims.sub ? claims.sub : null;
+}
+
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await getServerSession(authOptions);
-  if (!session?.user?.id) return null;
-  const user = await findSessionUser(session.user.id);
+  const userId = await sessionUserId();
+  if (!userId) return null;
+  const user = await findSessionUser(userId);
   if (!user || !isRole(user.role)) return null;
   return {
     id: user.id,

@@ -2,7 +2,6 @@
 // the contract says, odd unicode, markup in device text and malformed paths. Each case is one test: a
 // clear 4xx naming the field (or a field error from the settings service), never a 500, and nothing stored.
 import dns from "node:dns";
-import { encode } from "next-auth/jwt";
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { isValidElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
@@ -24,7 +23,6 @@ import { GET as listDeviceLogRoute } from "@/app/api/v1/logs/devices/route";
 import { GET as pushRoute } from "@/app/api/v1/logs/webhook/[push_id]/route";
 import { GET as listWebhookLogRoute } from "@/app/api/v1/logs/webhook/route";
 import { PushFilters } from "@/components/event-log/push-filters";
-import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
 import { createDevice } from "@/lib/device-events";
 import { env, parseEnvironment } from "@/lib/env";
@@ -35,17 +33,13 @@ import { apiAccount, callApi, type ApiAnswer } from "../support/api";
 import { deeplyNestedJson, ODD_UNICODE, REFUSED_CALLBACK_URLS, SCRIPT_BEARING_TEXT } from "../support/hostile-cases";
 import { startReceiver, type Receiver } from "../support/receiver";
 import { refusal } from "../support/refusal";
+import { signInAs, signOut } from "../support/session-cookie";
 
 // The console's pages and actions read a real next-auth session cookie from the request, which
 // next/headers gives them inside a Next server: here it answers with the cookie this file signs in
-// with (API routes authenticate by token and never read it). revalidatePath (Next's page cache,
-// which needs a running Next server) is stood in for too.
-const session = vi.hoisted(() => ({ cookie: null as string | null }));
-vi.mock("next/headers", async (importOriginal) => {
-  const { RequestCookies } = await import("next/dist/server/web/spec-extension/cookies");
-  const requestHeaders = () => new Headers(session.cookie ? { cookie: session.cookie } : {});
-  return { ...(await importOriginal<typeof import("next/headers")>()), headers: async () => requestHeaders(), cookies: async () => new RequestCookies(requestHeaders()) };
-});
+// with (tests/support/session-cookie.ts). revalidatePath (Next's page cache, which needs a running
+// Next server) is stood in for too.
+vi.mock("next/headers", async (importOriginal) => (await import("../support/session-cookie")).nextHeadersWithSession(await importOriginal()));
 vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/cache")>()), revalidatePath: vi.fn() }));
 
 const API_KEY = "vendor-key-hostile-5b1d";
@@ -432,14 +426,10 @@ describe("control and invisible characters in the console's URLs and forms", () 
   beforeAll(async () => {
     const owner = await createUserWithAccount({ accountName: `Console odd ${Date.now()}`, plan: "enterprise", email: `console-odd.${Date.now()}@owner.test`, role: "owner" }, "test");
     accountId = owner.accountId;
-    // The token the sign-in's jwt callback writes (lib/auth/options.ts).
-    const token = { sub: owner.userId, accountId: owner.accountId, role: "owner" };
-    session.cookie = `next-auth.session-token=${await encode({ token, secret: authOptions.secret! })}`;
+    await signInAs({ userId: owner.userId, accountId: owner.accountId, role: "owner" });
     await createDevice(accountId, { deviceId: KNOWN, name: "Known laptop", platform: "macOS 15" }, "owner@test");
   });
-  afterAll(() => {
-    session.cookie = null;
-  });
+  afterAll(signOut);
 
   type SearchParams = Record<string, string>;
   const listPage = async (page: (props: { searchParams: Promise<SearchParams> }) => Promise<React.ReactElement>, searchParams: SearchParams) =>

@@ -4,9 +4,9 @@
 // and B's rows read back unchanged. The table of cases is keyed by the app's own route files, so a new
 // route or action without a case fails the first test.
 //
-// Stand-ins (nothing of the data layer): the session comes from next-auth's getServerSession, the one
-// entry point lib/auth/session.ts reads it through, and revalidatePath (Next's page cache, which
-// needs a running Next server) records its calls instead.
+// Stand-ins (nothing of the data layer): next/headers answers with a real session cookie of A's owner
+// (tests/support/session-cookie.ts), which lib/auth/session.ts decodes as in a Next server, and
+// revalidatePath (Next's page cache, which needs a running Next server) records its calls instead.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { encodeCursor } from "@/lib/api/cursor";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
@@ -19,13 +19,10 @@ import { saveWebhookSettings } from "@/lib/webhooks/settings";
 import { apiToken, callApi, type ApiAnswer } from "../support/api";
 import { eventually, startReceiver, type Receiver } from "../support/receiver";
 import { APP_ROOT, appRouteFiles, HTTP_METHODS, OBJECT_SEGMENT } from "../support/route-table";
+import { signInAs } from "../support/session-cookie";
 import { testDispatcher } from "../support/webhook-fixtures";
 
-const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null),
-}));
+vi.mock("next/headers", async (importOriginal) => (await import("../support/session-cookie")).nextHeadersWithSession(await importOriginal()));
 vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/cache")>()), revalidatePath: vi.fn() }));
 
 type Module = Record<string, unknown>;
@@ -227,7 +224,6 @@ const API: Record<string, Expectation> = {
   "GET /api/auth/[...nextauth]": { reason: "next-auth's sign-in endpoints: no account objects; covered by tests/e2e/auth-security.spec.ts" },
   "POST /api/auth/[...nextauth]": { reason: "next-auth's sign-in endpoints: no account objects; covered by tests/e2e/auth-security.spec.ts" },
   "GET /api/event-log/webhook.csv": async (m) => {
-    session.userId = a.userId;
     for (const query of [`?device=${B_DEVICE.deviceId}`, ""]) {
       const { response } = await callSessionRoute(m.GET as Handler, `/api/event-log/webhook.csv${query}`);
       expect(response.status).toBe(200);
@@ -237,7 +233,6 @@ const API: Record<string, Expectation> = {
     }
   },
   "GET /api/event-log/webhook/stream": async (m) => {
-    session.userId = a.userId;
     const { response, controller } = await callSessionRoute(m.GET as Handler, "/api/event-log/webhook/stream");
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
@@ -442,7 +437,8 @@ beforeAll(async () => {
   await createDevice(bravo.accountId, B_TABLET, "test");
   const viewerId = (await db.user.findUniqueOrThrow({ where: { email: viewer.email } })).id;
   b = { accountId: bravo.accountId, accountName, viewerId, viewerEmail, tokenId: bToken.view.id, token: bToken.token, pushId, signingSecret: signingSecret! };
-  session.userId = a.userId;
+  // Every console case runs as A's owner.
+  await signInAs({ userId: a.userId, accountId: a.accountId, role: "owner" });
 });
 
 afterAll(() => receiver?.close());
@@ -463,7 +459,6 @@ describe("tenant isolation over the route table", () => {
   it.each(Object.keys(EXPECTATIONS).filter((key) => typeof EXPECTATIONS[key] === "function"))("%s as account A never reaches account B", async (key) => {
     const route = (await routeKeys()).find((candidate) => candidate.key === key);
     expect(route, `${key} is in the route table`).toBeDefined();
-    session.userId = a.userId;
     await (EXPECTATIONS[key] as Case)(await load(route!.file));
   });
 });
