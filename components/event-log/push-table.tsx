@@ -59,7 +59,8 @@ export function PushTable({ pushes }: { pushes: PushRow[] }) {
             <Td>
               {/* Wraps on narrow screens so the result stays in view. */}
               <span className="block min-w-28 whitespace-normal sm:whitespace-nowrap">
-                <Link href={pushHref(push.id)} className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+                {/* Not prefetched: otherwise a browser asks the server to prefetch every row's push page on each view. */}
+                <Link href={pushHref(push.id)} prefetch={false} className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
                   <Time date={push.createdAt} />
                 </Link>
                 {push.kind !== "delivery" && <span className="ml-2"><PushKindBadge kind={push.kind} /></span>}

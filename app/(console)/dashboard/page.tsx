@@ -115,7 +115,7 @@ export default async function DashboardPage() {
               <Link href={`${LOG}/${stats.lastError.pushId}`} className={`mt-2 inline-block ${linkClass}`}>Open the push</Link>
             </div>
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No failed attempts recorded.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">No failed attempts in the last 24 hours.</p>
           )}
         </Card>
       </div>
