@@ -96,8 +96,8 @@ function postgresSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">):
 // for what nothing else could bring back: a status change and its notification, a push's webhook-id,
 // an administrator's action. "replayable": the process crashing, not the machine (the sync is left
 // to the next durable commit or checkpoint), for the delivery bookkeeping, leases and attempts, whose
-// loss only makes a push go out again under the same webhook-id. A commit's fsync blocks the
-// process's one thread; the bookkeeping commits several times per delivered push's worth of work.
+// loss only makes a push go out again under the same webhook-id. (A commit's fsync blocks the
+// process's one thread, and the dispatcher commits hundreds of times a second.)
 export type Durability = "durable" | "replayable";
 
 type TransactionOptions = {
@@ -146,7 +146,7 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
 }
 
 // A Prisma transaction with plain SQL beside its Prisma calls (the console's less frequent writes).
-export async function sqlTransactionWithPrisma<T>(work: (sql: Sql, tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function sqlTransactionWithPrisma<T>(work: (sql: Sql, tx: Tx) => Promise<T>, options: Omit<TransactionOptions, "durability"> = {}): Promise<T> {
   if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx), tx), prismaOptions(options));
   const { connection } = await sqliteConnectionOf(db);
   return db.$transaction((tx) => work(sqliteSql(connection), tx), prismaOptions(options));
