@@ -1,4 +1,5 @@
-// Playwright: a real Chromium against `next start` on the throwaway database that scripts/e2e.ts prepared.
+// Playwright: a real Chromium against the console's own server (scripts/serve.mjs, as `npm start` runs it)
+// on the throwaway database that scripts/e2e.ts prepared.
 import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -24,11 +25,11 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+    command: "node scripts/serve.mjs",
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { NEXTAUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { PORT: String(port), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -1,5 +1,6 @@
 // `npm start`: build if needed, apply migrations, seed a demo account on an empty database
-// (printing its generated password once), then serve the console with `next start`.
+// (printing its generated password once), then serve the console with scripts/serve.mjs (Next.js
+// behind an admission gate), in a process of its own: this one runs under the react-server condition.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { env } from "@/lib/env";
@@ -30,10 +31,10 @@ if (env.SEED_DEMO) await seedDemo();
 
 const url = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`;
 console.log(`Compliance Webhooks Console: ${url}`);
-const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT), "-H", env.HOST], {
+const server = spawn(process.execPath, [path.join(root, "scripts/serve.mjs")], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, AUTH_SECRET: env.AUTH_SECRET },
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), HOST: env.HOST, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, AUTH_SECRET: env.AUTH_SECRET },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,161 @@
+// Admission gate in front of the Next.js request handler (scripts/serve.mjs). Under overload `next start`
+// begins every request at once: renders interleave, every answer is late, and requests whose client has
+// already given up still cost CPU. The gate hands at most `maxConcurrent` requests to Next at once and
+// queues the rest in arrival order; a queued request whose client goes away is dropped unrendered, and
+// one that cannot be queued (queue full, or waited too long) gets a 503 with Retry-After at once.
+// Plain JavaScript so the server can run without tsx (Next must not run under the react-server condition).
+
+// Paths that never wait: long-lived event streams (they would hold a slot for hours), the health check
+// (a load balancer must see a busy process as alive) and build assets (no rendering, cheap to serve).
+export const BYPASS_PATH_PREFIXES = ["/api/event-log/webhook/stream", "/api/health", "/_next/static/"];
+
+export const DEFAULT_ADMISSION = { maxConcurrent: 8, maxQueued: 1000, maxWaitMs: 30_000 };
+
+const ENVIRONMENT = [
+  ["maxConcurrent", "CONSOLE_MAX_CONCURRENT_REQUESTS", 1, 100_000],
+  ["maxQueued", "CONSOLE_MAX_QUEUED_REQUESTS", 0, 1_000_000],
+  ["maxWaitMs", "CONSOLE_MAX_QUEUE_WAIT_MS", 1, 3_600_000],
+];
+
+// The gate's settings from the environment; a value that is not a whole number in range is refused,
+// naming the variable, rather than silently replaced by the default.
+export function admissionSettingsFrom(source = process.env) {
+  const settings = { ...DEFAULT_ADMISSION };
+  for (const [key, name, min, max] of ENVIRONMENT) {
+    const raw = source[name];
+    if (raw === undefined || raw === "") continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+    settings[key] = value;
+  }
+  return settings;
+}
+
+export function bypassesGate(url = "/") {
+  const query = url.indexOf("?");
+  const pathname = query === -1 ? url : url.slice(0, query);
+  return BYPASS_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
+}
+
+// The answer when the gate cannot take a request: RFC 9457 problem details shaped as the API's
+// (lib/api/problem.ts), so API clients parse it like any other error.
+export function answerBusy(res, detail, retryAfterSeconds) {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail, code: "server_busy" });
+  res.writeHead(503, {
+    "content-type": "application/problem+json",
+    "cache-control": "no-store",
+    "retry-after": String(retryAfterSeconds),
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+// Runs a request's handler; if it fails, the client gets a bare 500 (never the error) and onError the error.
+export function runHandler(req, res, handle, onError) {
+  Promise.resolve()
+    .then(handle)
+    .catch((error) => {
+      onError(error, req);
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end("Internal Server Error");
+      } else res.destroy();
+    });
+}
+
+const gone = (req, res) => res.destroyed || res.writableEnded || req.socket?.destroyed === true;
+
+// `admit(req, res, handle)` runs `handle()` now or later, or answers 503. The slot a request holds
+// is released when its response finishes or its connection closes, whichever comes first, once.
+export function createAdmissionGate({ maxConcurrent, maxQueued, maxWaitMs } = DEFAULT_ADMISSION, { onError = () => {} } = {}) {
+  const queue = [];
+  const counts = { started: 0, abandoned: 0, rejectedFull: 0, rejectedWait: 0 };
+  let active = 0;
+  let idleWaiters = [];
+
+  function notifyIfIdle() {
+    if (active > 0 || queue.length > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  function start(entry) {
+    const { req, res, handle } = entry;
+    active++;
+    counts.started++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      active--;
+      startQueued();
+      notifyIfIdle();
+    };
+    res.once("finish", release);
+    res.once("close", release);
+    runHandler(req, res, handle, onError);
+  }
+
+  function startQueued() {
+    while (active < maxConcurrent && queue.length > 0) {
+      const entry = queue.shift();
+      entry.leave();
+      if (gone(entry.req, entry.res)) counts.abandoned++;
+      else start(entry);
+    }
+  }
+
+  function remove(entry) {
+    const index = queue.indexOf(entry);
+    if (index === -1) return false;
+    queue.splice(index, 1);
+    entry.leave();
+    return true;
+  }
+
+  function enqueue(req, res, handle) {
+    const entry = { req, res, handle };
+    const onClose = () => {
+      if (remove(entry)) counts.abandoned++;
+      notifyIfIdle();
+    };
+    const timer = setTimeout(() => {
+      if (!remove(entry)) return;
+      counts.rejectedWait++;
+      answerBusy(res, `The console is busy: the request waited ${Math.round(maxWaitMs / 1000)} s for its turn. Retry later.`, retryAfterSeconds());
+      notifyIfIdle();
+    }, maxWaitMs);
+    entry.leave = () => {
+      clearTimeout(timer);
+      res.off("close", onClose);
+    };
+    // A response's 'close' before it began means the client disconnected (the request's own 'close'
+    // also fires once its body has been read, which says nothing about the client).
+    res.once("close", onClose);
+    queue.push(entry);
+  }
+
+  // A hint that grows with the queue (a second per round of slots, at most a minute), so retries spread out.
+  const retryAfterSeconds = () => Math.max(1, Math.min(60, Math.ceil(queue.length / Math.max(1, maxConcurrent))));
+
+  return {
+    admit(req, res, handle) {
+      if (gone(req, res)) return;
+      if (active < maxConcurrent && queue.length === 0) return start({ req, res, handle });
+      if (queue.length >= maxQueued) {
+        counts.rejectedFull++;
+        return answerBusy(res, "The console is busy: its queue of waiting requests is full. Retry later.", retryAfterSeconds());
+      }
+      enqueue(req, res, handle);
+    },
+    // Requests being handled and waiting, and what became of the others (for logs and tests).
+    stats: () => ({ active, queued: queue.length, ...counts }),
+    // Resolves once no request is being handled or waiting: a graceful stop awaits it.
+    idle: () => new Promise((resolve) => {
+      idleWaiters.push(resolve);
+      notifyIfIdle();
+    }),
+  };
+}

@@ -1,0 +1,256 @@
+// The admission gate in front of Next.js (scripts/lib/admission-gate.mjs), over real HTTP on loopback:
+// arrival order, the concurrency bound, clients that leave while queued, slots released once, 503s.
+import { request, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  admissionSettingsFrom,
+  bypassesGate,
+  createAdmissionGate,
+  DEFAULT_ADMISSION,
+  type AdmissionGate,
+  type AdmissionSettings,
+} from "@/scripts/lib/admission-gate.mjs";
+
+type Answer = { status: number; headers: IncomingMessage["headers"]; body: string };
+type Sent = { answer: Promise<Answer>; abort: () => void };
+
+// A server whose handler records which request it started and holds its response until the test
+// finishes it, so the test decides when a slot frees up.
+class GatedServer {
+  readonly arrived: string[] = [];
+  readonly started: string[] = [];
+  private readonly held = new Map<string, ServerResponse>();
+  private readonly server: Server;
+  private maxActive = 0;
+  private url = "";
+
+  constructor(
+    readonly gate: AdmissionGate,
+    private readonly handle: (id: string, res: ServerResponse) => unknown = (id, res) => void this.held.set(id, res),
+  ) {
+    this.server = createServer((req, res) => {
+      const id = req.url!.slice(1);
+      this.arrived.push(id);
+      gate.admit(req, res, () => {
+        this.started.push(id);
+        this.maxActive = Math.max(this.maxActive, gate.stats().active);
+        return this.handle(id, res);
+      });
+    });
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  // One request on a connection of its own; resolves once the server has seen it, so the order of
+  // calls is the order of arrival.
+  async send(id: string): Promise<Sent> {
+    const seen = this.arrived.length + 1;
+    let abort = () => {};
+    const answer = new Promise<Answer>((resolve, reject) => {
+      const outgoing = request(`${this.url}/${id}`, { agent: false }, (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+        response.on("error", reject);
+      });
+      outgoing.on("error", reject);
+      outgoing.end();
+      abort = () => outgoing.destroy();
+    });
+    answer.catch(() => undefined);
+    await until(() => this.arrived.length >= seen);
+    return { answer, abort };
+  }
+
+  finish(id: string, body = `done ${id}`): void {
+    const res = this.held.get(id);
+    if (!res) throw new Error(`request ${id} was not started`);
+    this.held.delete(id);
+    res.end(body);
+  }
+
+  get highestConcurrency(): number {
+    return this.maxActive;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const servers: GatedServer[] = [];
+async function gatedServer(settings: Partial<AdmissionSettings>, handle?: (id: string, res: ServerResponse) => unknown): Promise<GatedServer> {
+  const server = await new GatedServer(createAdmissionGate({ ...DEFAULT_ADMISSION, ...settings }), handle).listen();
+  servers.push(server);
+  return server;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+describe("admission gate", () => {
+  it("hands at most maxConcurrent requests to the handler and starts the rest in arrival order", async () => {
+    const server = await gatedServer({ maxConcurrent: 2 });
+    const sent = [];
+    for (const id of ["a", "b", "c", "d", "e"]) sent.push(await server.send(id));
+    expect(server.started).toEqual(["a", "b"]);
+    expect(server.gate.stats()).toMatchObject({ active: 2, queued: 3 });
+
+    server.finish("b");
+    await until(() => server.started.length === 3);
+    server.finish("a");
+    await until(() => server.started.length === 4);
+    server.finish("c");
+    server.finish("d");
+    await until(() => server.started.length === 5);
+    server.finish("e");
+
+    const answers = await Promise.all(sent.map((request) => request.answer));
+    expect(answers.map((answer) => answer.body)).toEqual(["done a", "done b", "done c", "done d", "done e"]);
+    expect(server.started).toEqual(["a", "b", "c", "d", "e"]);
+    expect(server.highestConcurrency).toBe(2);
+    await server.gate.idle();
+    expect(server.gate.stats()).toMatchObject({ active: 0, queued: 0, started: 5 });
+  });
+
+  it("drops a queued request whose client disconnects, without ever handling it", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 });
+    const first = await server.send("first");
+    const leaver = await server.send("leaver");
+    const patient = await server.send("patient");
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 2 });
+
+    leaver.abort();
+    await until(() => server.gate.stats().abandoned === 1);
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 1 });
+
+    server.finish("first");
+    await until(() => server.started.length === 2);
+    server.finish("patient");
+    expect((await first.answer).status).toBe(200);
+    expect((await patient.answer).body).toBe("done patient");
+    await expect(leaver.answer).rejects.toThrow();
+    expect(server.started).toEqual(["first", "patient"]);
+  });
+
+  it("releases a slot once per request, whether its response finishes or its client leaves mid-answer", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 });
+    // Finished normally: the response's 'finish' and then its connection's 'close' both fire.
+    const done = await server.send("done");
+    server.finish("done");
+    await done.answer;
+    await until(() => server.gate.stats().active === 0);
+
+    // Left mid-answer: headers sent, body never ended, then the client disconnects.
+    const cut = await server.send("cut");
+    await until(() => server.started.includes("cut"));
+    const waiting = await server.send("waiting");
+    cut.abort();
+    await until(() => server.started.includes("waiting"));
+
+    // Released twice, a slot would let both of these run at once.
+    const next = await server.send("next");
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 1 });
+    expect(server.started).toEqual(["done", "cut", "waiting"]);
+    server.finish("waiting");
+    await until(() => server.started.includes("next"));
+    server.finish("next");
+    await Promise.all([waiting.answer, next.answer]);
+    await until(() => server.gate.stats().active === 0);
+    expect(server.highestConcurrency).toBe(1);
+  });
+
+  it("answers 503 with Retry-After and problem details when the queue is full", async () => {
+    const server = await gatedServer({ maxConcurrent: 1, maxQueued: 1 });
+    const running = await server.send("running");
+    const queued = await server.send("queued");
+    const refused = await (await server.send("refused")).answer;
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers["content-type"]).toBe("application/problem+json");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(refused.body)).toEqual({
+      type: "about:blank",
+      title: "Service Unavailable",
+      status: 503,
+      detail: expect.stringContaining("busy"),
+      code: "server_busy",
+    });
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 1, rejectedFull: 1 });
+
+    server.finish("running");
+    await until(() => server.started.includes("queued"));
+    server.finish("queued");
+    expect((await queued.answer).status).toBe(200);
+    expect((await running.answer).status).toBe(200);
+    expect(server.started).toEqual(["running", "queued"]);
+  });
+
+  it("answers 503 to a request that waited longer than maxWaitMs, and never handles it", async () => {
+    const server = await gatedServer({ maxConcurrent: 1, maxWaitMs: 100 });
+    const running = await server.send("running");
+    const stale = await (await server.send("stale")).answer;
+    expect(stale.status).toBe(503);
+    expect(stale.headers["retry-after"]).toBeDefined();
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 0, rejectedWait: 1 });
+    server.finish("running");
+    await running.answer;
+    expect(server.started).toEqual(["running"]);
+  });
+
+  it("answers 500 without details when the handler throws, and frees the slot", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 }, (id, res) => {
+      if (id === "broken") throw new Error("secret stack detail");
+      res.end(`done ${id}`);
+    });
+    const broken = await (await server.send("broken")).answer;
+    expect(broken.status).toBe(500);
+    expect(broken.body).not.toContain("secret");
+    expect((await (await server.send("fine")).answer).body).toBe("done fine");
+  });
+});
+
+describe("bypassesGate", () => {
+  it("lets event streams, the health check and build assets past the gate, and nothing else", () => {
+    expect(bypassesGate("/api/event-log/webhook/stream")).toBe(true);
+    expect(bypassesGate("/api/event-log/webhook/stream?since=1")).toBe(true);
+    expect(bypassesGate("/api/health")).toBe(true);
+    expect(bypassesGate("/_next/static/chunks/app.js")).toBe(true);
+    expect(bypassesGate("/api/healthz")).toBe(false);
+    expect(bypassesGate("/api/event-log/webhook.csv")).toBe(false);
+    expect(bypassesGate("/dashboard?next=/api/health")).toBe(false);
+    expect(bypassesGate("/_next/image?url=x")).toBe(false);
+  });
+});
+
+describe("admissionSettingsFrom", () => {
+  it("reads the limits from the environment, with defaults", () => {
+    expect(admissionSettingsFrom({})).toEqual(DEFAULT_ADMISSION);
+    expect(admissionSettingsFrom({ CONSOLE_MAX_CONCURRENT_REQUESTS: "4", CONSOLE_MAX_QUEUED_REQUESTS: "50", CONSOLE_MAX_QUEUE_WAIT_MS: "5000" })).toEqual({
+      maxConcurrent: 4,
+      maxQueued: 50,
+      maxWaitMs: 5000,
+    });
+  });
+
+  it("refuses a value that is not a whole number in range, naming the variable", () => {
+    expect(() => admissionSettingsFrom({ CONSOLE_MAX_CONCURRENT_REQUESTS: "0" })).toThrow(/CONSOLE_MAX_CONCURRENT_REQUESTS/);
+    expect(() => admissionSettingsFrom({ CONSOLE_MAX_QUEUE_WAIT_MS: "soon" })).toThrow(/CONSOLE_MAX_QUEUE_WAIT_MS/);
+  });
+});
