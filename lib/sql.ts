@@ -127,7 +127,7 @@ export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options:
 async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (sql: Sql) => Promise<T>, { durability = "durable", timeout }: TransactionOptions): Promise<T> {
   const replayable = durability === "replayable";
   // Not a cached statement: SQLite applies this pragma when it is prepared, not when it runs.
-  if (replayable) connection.pragma("synchronous = NORMAL");
+  if (replayable) connection.exec("PRAGMA synchronous = NORMAL");
   try {
     const began = Date.now();
     statement(connection, "BEGIN IMMEDIATE").run();
@@ -141,7 +141,7 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
       throw error;
     }
   } finally {
-    if (replayable) connection.pragma("synchronous = FULL");
+    if (replayable) connection.exec("PRAGMA synchronous = FULL");
   }
 }
 

@@ -32,6 +32,11 @@ export class Dispatcher {
   private outboxChanged = true;
   // When the last claim looked for due pushes: a push due only after that was not due to it yet.
   private lastClaimAt = 0;
+  // Bumped by whatever can make more pushes claimable: new work, a due time reached, a sending slot
+  // freed that no claim has refilled. A claim that found less than it had room for has seen
+  // everything up to the generation it started at; until the next bump, claiming again finds nothing.
+  private claimGeneration = 0;
+  private exhaustedGeneration = -1;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private unsubscribe: (() => void) | null = null;
@@ -58,6 +63,7 @@ export class Dispatcher {
   // Runs a cycle now, or right after the one under way.
   wake(): void {
     this.outboxChanged = true;
+    this.claimGeneration++;
     this.runSoon();
   }
 
@@ -81,7 +87,10 @@ export class Dispatcher {
           this.outboxChanged = false;
           // A large backlog is formed a slice per cycle, sending what is formed in between.
           const formed = await formPushes(this.config);
-          if (formed.pushes > 0) signalOtherProcesses();
+          if (formed.pushes > 0) {
+            this.claimGeneration++;
+            signalOtherProcesses();
+          }
           if (formed.more) this.outboxChanged = this.rerun = true;
         }
         idleSlots = await this.sendDuePushes();
@@ -97,10 +106,17 @@ export class Dispatcher {
 
   // Claims and starts what is due; whether sending slots are left free (nothing more was due).
   private async sendDuePushes(): Promise<boolean> {
+    if (this.exhaustedGeneration === this.claimGeneration) return true;
+    const generation = this.claimGeneration;
     const request = this.claimRequest(this.config.concurrency - this.inFlight.size, this.perAccount);
     const claimed = await claimDuePushes(request);
+    this.noteClaim(generation, claimed.length, request.limit);
     await this.startDeliveries(claimed);
     return claimed.length < request.limit;
+  }
+
+  private noteClaim(generation: number, claimed: number, limit: number): void {
+    if (claimed < limit) this.exhaustedGeneration = Math.max(this.exhaustedGeneration, generation);
   }
 
   // Records a group of attempts and, in the same transaction, leases pushes for the slots they free.
@@ -112,7 +128,9 @@ export class Dispatcher {
       else active.delete(push.accountId);
     }
     const room = this.stopping ? 0 : this.config.concurrency - this.inFlight.size + settlements.length;
+    const generation = this.claimGeneration;
     const { outcomes, claimed } = await settleAttempts(settlements, this.config, this.claimRequest(room, active));
+    this.noteClaim(generation, claimed.length, room);
     await this.startDeliveries(claimed);
     return outcomes;
   }
@@ -137,7 +155,11 @@ export class Dispatcher {
         else this.log.debug({ pushId: push.id, attempt: push.attemptCount + 1, state: outcome.state }, "push attempt settled");
         if (outcome.disabledIntegration) this.log.warn({ accountId: push.accountId }, "webhook integration disabled after consecutive failures");
       })
-      .catch((error) => this.log.error({ err: error, pushId: push.id }, "delivery failed unexpectedly; the lease will expire and it is retried"))
+      .catch((error) => {
+        this.log.error({ err: error, pushId: push.id }, "delivery failed unexpectedly; the lease will expire and it is retried");
+        // Its settle did not run, so no claim refilled its sending slot.
+        this.claimGeneration++;
+      })
       .finally(() => {
         this.inFlight.delete(push.id);
         const remaining = (this.perAccount.get(push.accountId) ?? 1) - 1;
@@ -168,6 +190,7 @@ export class Dispatcher {
     this.timer = setTimeout(() => {
       // The sweep also looks for notifications whose wake-up was missed; a due retry needs no outbox read.
       if (sweep) this.outboxChanged = true;
+      this.claimGeneration++;
       this.runSoon();
     }, delay);
     this.timer.unref?.();

@@ -42,6 +42,7 @@ export type WebhookClient = {
 
 type Failure = { errorClass: ErrorClass; errorMessage: string };
 
+const MAX_CHECKED_URLS = 10_000;
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
 
 /** Every error code in the chain: undici wraps socket errors in `cause`, Node's
@@ -123,6 +124,17 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
     bodyTimeout: timeoutMs,
   });
 
+  // The URL check is pure, and a dispatcher sends to the same few URLs thousands of times a second.
+  const checkedUrls = new Map<string, ReturnType<typeof checkCallbackUrl>>();
+  function checkedUrl(url: string): ReturnType<typeof checkCallbackUrl> {
+    let checked = checkedUrls.get(url);
+    if (!checked) {
+      if (checkedUrls.size >= MAX_CHECKED_URLS) checkedUrls.clear();
+      checkedUrls.set(url, (checked = checkCallbackUrl(url, policy)));
+    }
+    return checked;
+  }
+
   async function send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
     const result = (fields: Partial<SendResult>): SendResult => ({
@@ -134,7 +146,7 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
       ...fields,
       durationMs: Math.round(performance.now() - started),
     });
-    const checked = checkCallbackUrl(url, policy);
+    const checked = checkedUrl(url);
     if (!checked.ok) return result({ errorClass: checked.refusal, errorMessage: checked.reason });
 
     const requestHeaders: Record<string, string> = {};

@@ -125,18 +125,23 @@ type DueRow = { id: string; account_id: string; body: string; attempt_count: num
 // would read and sort every queued row on every claim. On PostgreSQL the rows are locked (SKIP
 // LOCKED), so that concurrent dispatchers split them.
 const DUE_STATES = ["sending", "retrying", "queued"] as const;
-const DUE_PUSHES = DUE_STATES.map(
-  (state) =>
-    `SELECT id, account_id, body, attempt_count FROM pushes
-      WHERE state = '${state}' AND next_attempt_at <= ? AND account_id ${NOT_IN_LIST}
-      ORDER BY next_attempt_at LIMIT ?${SKIP_LOCKED}`,
-);
+const duePushesQuery = (state: string, exceptAccounts: boolean) =>
+  `SELECT id, account_id, body, attempt_count FROM pushes
+    WHERE state = '${state}' AND next_attempt_at <= ?${exceptAccounts ? ` AND account_id ${NOT_IN_LIST}` : ""}
+    ORDER BY next_attempt_at LIMIT ?${SKIP_LOCKED}`;
+// With no account at its limit, the statement without the exclusion list (which costs SQLite a
+// temporary table per run).
+const DUE_PUSHES = DUE_STATES.map((state) => duePushesQuery(state, false));
+const DUE_PUSHES_EXCEPT = DUE_STATES.map((state) => duePushesQuery(state, true));
 
 async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]): Promise<DueRow[]> {
   const due: DueRow[] = [];
-  for (const query of DUE_PUSHES) {
+  for (const [index, query] of DUE_PUSHES.entries()) {
     if (due.length >= limit) break;
-    due.push(...(await sql.all<DueRow>(query, [now, listParam(saturated), limit - due.length])));
+    const rows = saturated.length
+      ? await sql.all<DueRow>(DUE_PUSHES_EXCEPT[index]!, [now, listParam(saturated), limit - due.length])
+      : await sql.all<DueRow>(query, [now, limit - due.length]);
+    due.push(...rows);
   }
   return due;
 }

@@ -206,6 +206,20 @@ type CredentialsRow = {
   enabled: boolean | number;
 };
 
+// Plain text by stored token: the dispatcher loads credentials for every claimed batch, and a token
+// only ever decrypts to one text (a new key or secret is a new token).
+const decryptedTokens = new Map<string, string>();
+const MAX_DECRYPTED_TOKENS = 10_000;
+
+function decryptStored(token: string): string {
+  let plain = decryptedTokens.get(token);
+  if (plain === undefined) {
+    if (decryptedTokens.size >= MAX_DECRYPTED_TOKENS) decryptedTokens.clear();
+    decryptedTokens.set(token, (plain = decryptSecret(token)));
+  }
+  return plain;
+}
+
 export async function loadDeliveryCredentialsOf(accountIds: string[], now = new Date()): Promise<Map<string, DeliveryCredentials>> {
   const sql = await directSql();
   const rows = await sql.all<CredentialsRow>(
@@ -215,10 +229,10 @@ export async function loadDeliveryCredentialsOf(accountIds: string[], now = new 
   );
   return new Map(
     rows.map((row) => {
-      const signingSecrets = [decryptSecret(row.signing_secret_encrypted)];
+      const signingSecrets = [decryptStored(row.signing_secret_encrypted)];
       const previousExpiresAt = timeOf(row.previous_secret_expires_at);
-      if (row.previous_secret_encrypted && previousExpiresAt && previousExpiresAt > now) signingSecrets.push(decryptSecret(row.previous_secret_encrypted));
-      return [row.account_id, { callbackUrl: row.callback_url, apiKey: decryptSecret(row.api_key_encrypted), signingSecrets, enabled: Boolean(row.enabled) }];
+      if (row.previous_secret_encrypted && previousExpiresAt && previousExpiresAt > now) signingSecrets.push(decryptStored(row.previous_secret_encrypted));
+      return [row.account_id, { callbackUrl: row.callback_url, apiKey: decryptStored(row.api_key_encrypted), signingSecrets, enabled: Boolean(row.enabled) }];
     }),
   );
 }
