@@ -1,4 +1,4 @@
-// Push against poll: the console (`next start` on a production build, dispatcher in-process, SQLite)
+// Push against poll: the console (`npm start` on a production build, dispatcher in-process, SQLite)
 // while the simulator changes 200 devices' statuses for 30 s, twice with the same seeded schedule.
 // Run 1: a vendor polls GET /api/v1/status-changes every 20 ms. Run 2: the webhook pushes to a
 // vendor's receiver instead. Run 0, for reference: neither, the console only sees the commits. Side by
@@ -51,7 +51,7 @@ async function freePort(): Promise<number> {
 
 type Console = { url: string; pid: number; stop(): Promise<void> };
 
-// `next start` as scripts/start.ts runs it, on a loopback port; ready once /api/health answers.
+// The console as scripts/start.ts runs it, on a loopback port; ready once /api/health answers.
 async function startConsole(env: Record<string, string>): Promise<Console> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -194,7 +194,7 @@ function measuresOf(run: RunResult, overlapped: boolean): Measure[] {
   const window = `over ${round(run.windowSeconds, 1)} s (the simulator's run and ${run.drainMs / 1000} s after)${overlapped ? "; smoke: both runs at once, so CPU is not comparable" : ""}`;
   const seenNote = `${run.delaysMs.length} of ${run.changes} changes seen`;
   const delayNote = run.mode === "poll" ? `${seenNote}; includes the endpoint's 6 s settle window (a change is listed once it is 6 s old)` : `${seenNote}; callback arrival − timestamp`;
-  const cpu: Measure = { name: `${label}: console CPU`, value: round(run.consoleCpuSeconds, 2), unit: "s", note: `next start process tree (dispatcher in-process), ${window}; ${run.simulator}` };
+  const cpu: Measure = { name: `${label}: console CPU`, value: round(run.consoleCpuSeconds, 2), unit: "s", note: `npm start process tree (dispatcher in-process), ${window}; ${run.simulator}` };
   if (run.mode === "none") return [{ ...cpu, note: `${cpu.note}; the reference: the console's share of the simulator's commits alone` }];
   return [
     { name: `${label}: vendor requests reaching the console`, value: run.vendorRequests, unit: "requests", note: `${run.requestNote}, ${window}` },
