@@ -54,7 +54,7 @@ let stopping = false;
 server.on("request", (req, res) => {
   if (stopping) {
     res.shouldKeepAlive = false;
-    return answerBusy(res, "The console is restarting. Retry in a moment.", 1);
+    return answerBusy(res, "The console is restarting. Retry in a moment.", 1, "The console is restarting");
   }
   if (bypassesGate(req.url)) return runHandler(req, res, () => handle(req, res), logFailure);
   gate.admit(req, res, () => handle(req, res));

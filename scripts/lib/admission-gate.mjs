@@ -37,18 +37,50 @@ export function bypassesGate(url = "/") {
   return BYPASS_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
 }
 
-// The answer when the gate cannot take a request: RFC 9457 problem details shaped as the API's
-// (lib/api/problem.ts), so API clients parse it like any other error.
-export function answerBusy(res, detail, retryAfterSeconds) {
+// The answer when the gate cannot take a request: for the API and scripts, RFC 9457 problem details
+// shaped as the API's (lib/api/problem.ts), so clients parse it like any other error; for a person's
+// browser asking for a page, a short page that says so and tries again by itself after Retry-After.
+export function answerBusy(res, detail, retryAfterSeconds, heading = "The console is busy") {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail, code: "server_busy" });
+  const wantsPage = !pathOf(res.req?.url).startsWith("/api/") && /\btext\/html\b/.test(res.req?.headers.accept ?? "");
+  const body = wantsPage ? busyPage(heading, retryAfterSeconds) : JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail, code: "server_busy" });
   res.writeHead(503, {
-    "content-type": "application/problem+json",
+    "content-type": wantsPage ? "text/html; charset=utf-8" : "application/problem+json",
     "cache-control": "no-store",
     "retry-after": String(retryAfterSeconds),
     "content-length": Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+const pathOf = (url = "/") => url.split("?")[0];
+
+// Fixed text and a number: nothing of the request is echoed.
+function busyPage(heading, retryAfterSeconds) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${retryAfterSeconds}">
+<title>Busy · Compliance Webhooks Console</title>
+<style>
+:root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }
+main { max-width: 28rem; padding: 2rem; }
+h1 { font-size: 1.25rem; margin: 0 0 0.75rem; }
+p { line-height: 1.5; margin: 0 0 0.5rem; }
+</style>
+</head>
+<body>
+<main>
+<h1>${heading}</h1>
+<p>This page tries again by itself in ${retryAfterSeconds} s.</p>
+<p>Webhook deliveries go on meanwhile.</p>
+</main>
+</body>
+</html>
+`;
 }
 
 // Runs a request's handler; if it fails, the client gets a bare 500 (never the error) and onError the error.

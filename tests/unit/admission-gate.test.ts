@@ -48,11 +48,11 @@ class GatedServer {
 
   // One request on a connection of its own; resolves once the server has seen it, so the order of
   // calls is the order of arrival.
-  async send(id: string): Promise<Sent> {
+  async send(id: string, headers: Record<string, string> = {}): Promise<Sent> {
     const seen = this.arrived.length + 1;
     let abort = () => {};
     const answer = new Promise<Answer>((resolve, reject) => {
-      const outgoing = request(`${this.url}/${id}`, { agent: false }, (response) => {
+      const outgoing = request(`${this.url}/${id}`, { agent: false, headers }, (response) => {
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (body += chunk));
@@ -200,6 +200,24 @@ describe("admission gate", () => {
     expect((await queued.answer).status).toBe(200);
     expect((await running.answer).status).toBe(200);
     expect(server.started).toEqual(["running", "queued"]);
+  });
+
+  it("answers a browser asking for a page with a page that says the console is busy and reloads itself", async () => {
+    const server = await gatedServer({ maxConcurrent: 1, maxQueued: 0 });
+    await server.send("running");
+    const browser = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const page = await (await server.send("dashboard", browser)).answer;
+    const api = await (await server.send("api/v1/devices", browser)).answer;
+
+    expect(page.status).toBe(503);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    const retryAfter = page.headers["retry-after"];
+    expect(page.body).toContain("<h1>The console is busy</h1>");
+    expect(page.body).toContain(`<meta http-equiv="refresh" content="${retryAfter}">`);
+    // The API answers problem details whatever the client accepts.
+    expect(api.status).toBe(503);
+    expect(api.headers["content-type"]).toBe("application/problem+json");
+    server.finish("running");
   });
 
   it("answers 503 to a request that waited longer than maxWaitMs, and never handles it", async () => {
