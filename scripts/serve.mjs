@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino, stdTimeFunctions } from "pino";
-import { admissionSettingsFrom, answerBusy, bypassesGate, createAdmissionGate, runHandler } from "./lib/admission-gate.mjs";
+import { admissionSettingsFrom, answerBusy, bypassesGate, createAdmissionGate, pathOf, runHandler } from "./lib/admission-gate.mjs";
 
 // What `next start` sets before it loads the server (instrumentation.ts checks NEXT_RUNTIME).
 process.env.NODE_ENV ||= "production";
@@ -28,8 +28,6 @@ function listenAddress(source) {
   return { port, host: source.HOST || "0.0.0.0" };
 }
 
-// Paths only: a query string may carry filters a user typed; they have no place in the server's log.
-const pathOf = (url = "/") => url.split("?")[0];
 
 let settings;
 let address;
@@ -47,6 +45,7 @@ const app = next({ dir: root, hostname: address.host, port: address.port, httpSe
 await app.prepare();
 const handle = app.getRequestHandler();
 
+// Paths only: a query string may carry filters a user typed; they have no place in the server's log.
 const logFailure = (error, req) => logger.error({ err: error, method: req.method, path: pathOf(req.url) }, "request handler failed");
 const gate = createAdmissionGate(settings, { onError: logFailure });
 let stopping = false;

@@ -1,6 +1,7 @@
 import "server-only";
 import { StringDecoder } from "node:string_decoder";
 import { Agent, request } from "undici";
+import { boundedMemo } from "@/lib/bounded-memo";
 import { checkCallbackUrl, createGuardedLookup, SSRF_BLOCKED_CODE, type NetworkPolicy } from "@/lib/webhooks/ssrf";
 
 // What went wrong with one delivery attempt, as recorded in the webhook event log.
@@ -42,7 +43,6 @@ export type WebhookClient = {
 
 type Failure = { errorClass: ErrorClass; errorMessage: string };
 
-const MAX_CHECKED_URLS = 10_000;
 const TLS_ERROR_CODE = /^(ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
 
 /** Every error code in the chain: undici wraps socket errors in `cause`, Node's
@@ -125,15 +125,7 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
   });
 
   // The URL check is pure, and a dispatcher sends to the same few URLs thousands of times a second.
-  const checkedUrls = new Map<string, ReturnType<typeof checkCallbackUrl>>();
-  function checkedUrl(url: string): ReturnType<typeof checkCallbackUrl> {
-    let checked = checkedUrls.get(url);
-    if (!checked) {
-      if (checkedUrls.size >= MAX_CHECKED_URLS) checkedUrls.clear();
-      checkedUrls.set(url, (checked = checkCallbackUrl(url, policy)));
-    }
-    return checked;
-  }
+  const checkedUrl = boundedMemo((url) => checkCallbackUrl(url, policy));
 
   async function send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();

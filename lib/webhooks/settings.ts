@@ -4,6 +4,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
+import { boundedMemo } from "@/lib/bounded-memo";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db";
 import { directSql, IN_LIST, listParam, sqlTransactionWithPrisma, timeOf } from "@/lib/sql";
@@ -208,17 +209,7 @@ type CredentialsRow = {
 
 // Plain text by stored token: the dispatcher loads credentials for every claimed batch, and a token
 // only ever decrypts to one text (a new key or secret is a new token).
-const decryptedTokens = new Map<string, string>();
-const MAX_DECRYPTED_TOKENS = 10_000;
-
-function decryptStored(token: string): string {
-  let plain = decryptedTokens.get(token);
-  if (plain === undefined) {
-    if (decryptedTokens.size >= MAX_DECRYPTED_TOKENS) decryptedTokens.clear();
-    decryptedTokens.set(token, (plain = decryptSecret(token)));
-  }
-  return plain;
-}
+const decryptStored = boundedMemo(decryptSecret);
 
 export async function loadDeliveryCredentialsOf(accountIds: string[], now = new Date()): Promise<Map<string, DeliveryCredentials>> {
   const sql = await directSql();

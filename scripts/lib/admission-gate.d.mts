@@ -12,6 +12,7 @@ export type AdmissionGate = {
 export const BYPASS_PATH_PREFIXES: readonly string[];
 export const DEFAULT_ADMISSION: AdmissionSettings;
 export function admissionSettingsFrom(source?: Record<string, string | undefined>): AdmissionSettings;
+export function pathOf(url?: string): string;
 export function bypassesGate(url?: string): boolean;
 export function answerBusy(res: ServerResponse, detail: string, retryAfterSeconds: number, heading?: string): void;
 export function runHandler(req: IncomingMessage, res: ServerResponse, handle: () => unknown, onError: (error: unknown, req: IncomingMessage) => void): void;

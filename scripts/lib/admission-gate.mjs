@@ -31,9 +31,11 @@ export function admissionSettingsFrom(source = process.env) {
   return settings;
 }
 
+// A request URL's path, without the query string.
+export const pathOf = (url = "/") => url.split("?")[0];
+
 export function bypassesGate(url = "/") {
-  const query = url.indexOf("?");
-  const pathname = query === -1 ? url : url.slice(0, query);
+  const pathname = pathOf(url);
   return BYPASS_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
 }
 
@@ -52,8 +54,6 @@ export function answerBusy(res, detail, retryAfterSeconds, heading = "The consol
   });
   res.end(body);
 }
-
-const pathOf = (url = "/") => url.split("?")[0];
 
 // Fixed text and a number: nothing of the request is echoed.
 function busyPage(heading, retryAfterSeconds) {
