@@ -8,7 +8,10 @@ import { db } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
 import { sqlTransaction, type Sql } from "@/lib/sql";
 import { groupCommit } from "@/lib/group-commit";
+import { env } from "@/lib/env";
 import { enqueueNotification, outboxStateFor } from "@/lib/webhooks/outbox";
+import { publishPushChange } from "@/lib/webhooks/live";
+import { formPushesOfChanges } from "@/lib/webhooks/pushes";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
 // Device text must read back as it was typed: control characters (NUL cannot even be stored in
@@ -97,8 +100,9 @@ const isDomainError = (error: unknown) => error instanceof DeviceNotFoundError |
 type ChangeOutcome = { change: StatusChange } | { error: unknown };
 
 // Changes requested together (concurrent API calls, the simulator) share one transaction: one
-// commit, whose fsync is most of a change's cost, for the group. A change that fails for its own
-// reason fails alone; if the shared transaction fails, each change runs again in one of its own.
+// commit, whose fsync is most of a change's cost, for the group; their notifications go into pushes
+// in it too. A change that fails for its own reason fails alone; if the shared transaction fails,
+// each change runs again in one of its own.
 async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutcome[]> {
   const applyAll = (group: ChangeRequest[]) =>
     sqlTransaction(async (sql) => {
@@ -111,6 +115,7 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutc
           outcomes.push({ error });
         }
       }
+      await formPushesOfChanges(sql, notificationsByAccount(group, outcomes), env.WEBHOOK_MAX_BATCH, new Date());
       return outcomes;
     }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
   let outcomes: ChangeOutcome[];
@@ -121,8 +126,20 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutc
     outcomes = [];
     for (const request of requests) outcomes.push(...(await applyAll([request]).catch((alone: unknown) => [{ error: alone }])));
   }
-  if (outcomes.some((outcome) => "change" in outcome && outcome.change.notified)) signalNewWork();
+  const notified = notificationsByAccount(requests, outcomes);
+  for (const accountId of notified.keys()) publishPushChange(accountId);
+  if (notified.size > 0) signalNewWork();
   return outcomes;
+}
+
+// How many notifications the changes of a group queued, by account.
+function notificationsByAccount(requests: ChangeRequest[], outcomes: ChangeOutcome[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  requests.forEach(({ accountId }, index) => {
+    const outcome = outcomes[index];
+    if (outcome && "change" in outcome && outcome.change.notified) counts.set(accountId, (counts.get(accountId) ?? 0) + 1);
+  });
+  return counts;
 }
 
 const recordInGroup = groupCommit(applyStatusChanges);

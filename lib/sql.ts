@@ -8,6 +8,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { isPostgresUrl } from "@/lib/database-url";
 import { db, sqliteConnectionOf, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
+import { walSync, type WalSync } from "@/lib/wal-sync";
 
 export type SqlParam = string | number | boolean | Date | null | string[];
 
@@ -92,13 +93,17 @@ function postgresSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">):
   return sql;
 }
 
-// What a commit must survive on SQLite. "durable": a power loss too (the WAL is synced at COMMIT),
-// for what nothing else could bring back: a status change and its notification, a push's webhook-id,
-// an administrator's action. "replayable": the process crashing, not the machine (the sync is left
-// to the next durable commit or checkpoint), for the delivery bookkeeping, leases and attempts, whose
-// loss only makes a push go out again under the same webhook-id. (A commit's fsync blocks the
-// process's one thread, and the dispatcher commits hundreds of times a second.)
-export type Durability = "durable" | "replayable";
+// What a commit must survive on SQLite.
+// - "durable": a power loss too, for what nothing else could bring back: a status change and its
+//   notification, an administrator's action. The caller is answered once the write-ahead log is on
+//   disk (lib/wal-sync.ts); other connections may see the commit a moment before.
+// - "durable-before-visible": the same, synced inside COMMIT (on the event loop) so that no process
+//   can act on the commit before it is on disk: pushes formed from notifications that already exist
+//   (formed again after a loss, one would go out under two webhook-ids).
+// - "replayable": the process crashing, not the machine (the sync is left to the next durable commit
+//   or checkpoint), for the delivery bookkeeping, leases and attempts, whose loss only makes a push go
+//   out again under the same webhook-id.
+export type Durability = "durable" | "durable-before-visible" | "replayable";
 
 type TransactionOptions = {
   durability?: Durability;
@@ -110,24 +115,51 @@ type TransactionOptions = {
 
 const prismaOptions = ({ timeout, maxWait }: TransactionOptions) => ({ ...(timeout !== undefined && { timeout }), ...(maxWait !== undefined && { maxWait }) });
 
+// The log sync of a connection in WAL mode (every migrated database file); null for other journals,
+// whose durable commits keep synchronous = FULL.
+const walSyncs = new WeakMap<BetterSqlite3.Database, WalSync | null>();
+function walSyncOf(connection: BetterSqlite3.Database): WalSync | null {
+  let found = walSyncs.get(connection);
+  if (found === undefined) {
+    found = connection.pragma("journal_mode", { simple: true }) === "wal" ? walSync(`${connection.name}-wal`) : null;
+    walSyncs.set(connection, found);
+  }
+  return found;
+}
+
 // Runs `work` in one transaction of plain SQL. On SQLite it is the connection's own BEGIN IMMEDIATE
-// and COMMIT, taking turns with Prisma's transactions through the connection's lock; on PostgreSQL,
-// a Prisma transaction's raw queries.
+// and COMMIT, taking turns with Prisma's transactions through the connection's lock; a durable one's
+// log sync runs after the lock is handed on. On PostgreSQL, a Prisma transaction's raw queries.
 export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx)), prismaOptions(options));
   const { connection, transactions } = await sqliteConnectionOf(db);
+  const durability = options.durability ?? "durable";
+  const logSync = durability === "durable" ? walSyncOf(connection) : null;
+  const syncInCommit = durability === "durable-before-visible" || (durability === "durable" && !logSync);
   const release = await transactions.acquire();
+  let result: T;
   try {
-    return await sqliteTransaction(connection, work, options);
+    result = await sqliteTransaction(connection, work, { syncInCommit, timeout: options.timeout });
   } finally {
     release();
   }
+  await logSync?.afterCommit();
+  return result;
 }
 
-async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (sql: Sql) => Promise<T>, { durability = "durable", timeout }: TransactionOptions): Promise<T> {
-  const replayable = durability === "replayable";
+// Resolves once this process's durable commits so far are on disk, for what is about to leave the
+// machine: a push formed with its status change goes out only once the change is durable. (Another
+// process's commits are not waited for: at worst, a power loss forgets a change whose push went out
+// and whose caller got no answer.) On PostgreSQL a commit is durable when it returns.
+export async function durableCommitsSynced(): Promise<void> {
+  if (sqlOnPostgres) return;
+  await walSyncOf((await sqliteConnectionOf(db)).connection)?.settled();
+}
+
+async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (sql: Sql) => Promise<T>, { syncInCommit, timeout }: { syncInCommit: boolean; timeout?: number }): Promise<T> {
   // Not a cached statement: SQLite applies this pragma when it is prepared, not when it runs.
-  if (replayable) connection.exec("PRAGMA synchronous = NORMAL");
+  // FULL stays the connection's default for Prisma's own transactions.
+  if (!syncInCommit) connection.exec("PRAGMA synchronous = NORMAL");
   try {
     const began = Date.now();
     statement(connection, "BEGIN IMMEDIATE").run();
@@ -141,7 +173,7 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
       throw error;
     }
   } finally {
-    if (replayable) connection.exec("PRAGMA synchronous = FULL");
+    if (!syncInCommit) connection.exec("PRAGMA synchronous = FULL");
   }
 }
 

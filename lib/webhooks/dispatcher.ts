@@ -7,7 +7,7 @@ import { logger } from "@/lib/logger";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/config";
 import { deliverPush } from "@/lib/webhooks/delivery";
 import { groupCommit } from "@/lib/group-commit";
-import { sqlOnPostgres } from "@/lib/sql";
+import { durableCommitsSynced, sqlOnPostgres } from "@/lib/sql";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
 import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
@@ -147,6 +147,8 @@ export class Dispatcher {
 
   private async startDeliveries(claimed: LeasedPush[]): Promise<void> {
     if (claimed.length === 0) return;
+    // What this process committed durably (a push formed with its change) goes out once it is on disk.
+    await durableCommitsSynced();
     const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
     for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
   }

@@ -72,12 +72,31 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
         if (formed.notifications === take) more = true;
       }
       formedNotifications += inSlice;
-    });
+    }, { durability: "durable-before-visible" });
     for (const accountId of formedIn) publishPushChange(accountId);
     // SQLite calls are synchronous: let answers, timers and the garbage collector in between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { pushes, more };
+}
+
+// Forms pushes inside the transaction `sql` of a group of status changes, from the notifications it
+// has just queued (how many, by account): a notification and its push then commit together, in one
+// durable commit instead of two, and the dispatcher goes straight to sending. Only for an account
+// with nothing else waiting: a push waiting to be sent, or older pending notifications, are left to
+// the dispatcher, which batches what gathers meanwhile (and forms older notifications with a commit
+// synced before any process can send them: formed again after a loss, they would go out under a
+// second webhook-id). Call publishPushChange for the accounts after the commit.
+export async function formPushesOfChanges(sql: Sql, queuedByAccount: ReadonlyMap<string, number>, maxBatch: number, now: Date): Promise<void> {
+  for (const [accountId, queued] of queuedByAccount) {
+    const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
+    if (waitingPush.length > 0) continue;
+    const [pending] = await sql.all<{ count: number | bigint }>(
+      "SELECT count(*) AS count FROM (SELECT 1 FROM notifications WHERE account_id = ? AND state = 'pending' LIMIT ?) AS pending",
+      [accountId, queued + 1],
+    );
+    if (Number(pending!.count) === queued) await formAccountPushes(sql, accountId, queued, maxBatch, now);
+  }
 }
 
 // One account's share of a forming transaction: its pending notifications in pushes, or held while

@@ -43,8 +43,10 @@ describe("a simulation run", () => {
       [1, 2, 3, 4].map((number) => ({ deviceId: `SIM-000${number}`, ...simulatedDeviceProfile(number) })),
     );
     expect(await db.deviceEvent.count({ where: { accountId, actor: SIMULATOR_ACTOR } })).toBe(summary.changes);
-    // No dispatcher runs here: every notification is still waiting in the outbox.
-    expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(summary.changes);
+    // No dispatcher runs here: every notification is still waiting, the first in the push its change
+    // formed, the rest gathered behind it for the dispatcher to batch.
+    expect(await db.notification.count({ where: { accountId, state: "queued" } })).toBe(1);
+    expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(summary.changes - 1);
     expect(summary.notifications).toEqual({ waiting: summary.changes, delivered: 0, failed: 0, held: 0 });
 
     const second = await runSimulation({ accountId, devices: 4, ratePerSecond: 20, durationMs: 500, seed: 1 });

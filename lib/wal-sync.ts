@@ -1,0 +1,56 @@
+// Durable SQLite commits without blocking the event loop. With synchronous = FULL, SQLite fsyncs the
+// write-ahead log inside COMMIT, and better-sqlite3 runs COMMIT on the process's one thread: at
+// hundreds of commits a second the thread spends most of its time waiting for the disk. Instead a
+// durable commit runs with synchronous = NORMAL (no sync), and its caller is answered once
+// fdatasync of the log has returned, on libuv's thread pool, while the next transaction goes on.
+// Commits made while a sync is under way share the next one. (fsync flushes the file, whoever wrote
+// it; SQLite itself still syncs the log before every checkpoint and the header when the log restarts.)
+import { open } from "node:fs/promises";
+import { logger } from "@/lib/logger";
+
+export type WalSync = {
+  // Resolves once everything committed to the log before the call, by any connection, is on disk.
+  afterCommit(): Promise<void>;
+  // Resolves once the syncs asked for so far have finished (failed ones too).
+  settled(): Promise<void>;
+};
+
+async function fdatasync(file: string): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function walSync(walFile: string, sync: (file: string) => Promise<void> = fdatasync): WalSync {
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const run = sync(walFile).catch((error: unknown) => {
+      logger.error({ err: error, file: walFile }, "could not sync the SQLite write-ahead log; the commits waiting for it fail");
+      throw error;
+    });
+    running = run.finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const quietly = (promise: Promise<void>) => promise.then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    afterCommit() {
+      if (!running) return start();
+      // The sync under way may have started before the caller's commit: it takes the next one.
+      queued ??= quietly(running).then(() => {
+        queued = null;
+        return start();
+      });
+      return queued;
+    },
+    settled: () => quietly(queued ?? running ?? Promise.resolve()),
+  };
+}
