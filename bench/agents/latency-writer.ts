@@ -3,8 +3,8 @@
 // at a steady rate, paced like the simulator (lib/simulator/pacer.ts: no drift, no bursts), and runs
 // the app's delivery beside them (startDelivery) unless a separate worker delivers. It first creates
 // one enterprise account per callback URL (owner and webhook through the app's services) and its
-// devices. For every change that queued a notification it records the wall clock right after the
-// transaction committed. Controlled over IPC by latency-writer-handle.ts:
+// devices. For every change that queued a notification it records the wall clock when the change's
+// caller was answered (the change durable). Controlled over IPC by latency-writer-handle.ts:
 //   → {type: "ran", ...WriterRun} when the changes are made (delivery goes on)
 //   ← {type: "report"}  → {type: "reported"} once the changes are in config.out (joined with their
 //   device events' timestamps, read only now so the read never competes with the measured deliveries)
@@ -38,7 +38,7 @@ export type LoggedAttempt = { startedAt: number; durationMs: number };
 export type RecordedChange = {
   deviceId: string;
   timestamp: number;
-  committedAt: number;
+  answeredAt: number;
   warmup: boolean;
   push: { id: string; formedAt: number; attempts: LoggedAttempt[] } | null;
 };
@@ -80,7 +80,7 @@ function sleep(ms: number): Promise<void> {
 const devices = await setUp();
 const delivery = config.deliver ? startDelivery() : null;
 
-const committed: { deviceId: string; eventId: string; committedAt: number; warmup: boolean }[] = [];
+const committed: { deviceId: string; eventId: string; answeredAt: number; warmup: boolean }[] = [];
 const inFlight = new Set<Promise<void>>();
 let errors = 0;
 let firstError: string | null = null;
@@ -89,8 +89,8 @@ function change(device: Device, warmup: boolean): void {
   device.compliant = !device.compliant;
   const run: Promise<void> = changeDeviceStatus(device.accountId, device.deviceId, device.compliant ? "compliant" : "non_compliant", ACTOR)
     .then((result) => {
-      const committedAt = now();
-      if (result.notified) committed.push({ deviceId: device.deviceId, eventId: result.eventId!, committedAt, warmup });
+      const answeredAt = now();
+      if (result.notified) committed.push({ deviceId: device.deviceId, eventId: result.eventId!, answeredAt, warmup });
     })
     .catch((error: Error) => {
       errors++;
@@ -144,13 +144,13 @@ async function report(): Promise<void> {
     );
   }
   const byId = new Map(events.map((event) => [event.id, event]));
-  const changes: RecordedChange[] = committed.map(({ deviceId, eventId, committedAt, warmup }) => {
+  const changes: RecordedChange[] = committed.map(({ deviceId, eventId, answeredAt, warmup }) => {
     const event = byId.get(eventId)!;
     const push = event.notification?.items.map((item) => item.push).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
     return {
       deviceId,
       timestamp: event.occurredAt.getTime(),
-      committedAt,
+      answeredAt,
       warmup,
       push: push ? { id: push.id, formedAt: push.createdAt.getTime(), attempts: push.attempts.map((attempt) => ({ startedAt: attempt.startedAt.getTime(), durationMs: attempt.durationMs })) } : null,
     };

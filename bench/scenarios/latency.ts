@@ -1,5 +1,7 @@
-// Item 3 of the benchmark: at a steady 1,000 status changes per second, the time from each change's
-// commit to its notification's arrival at the vendor's receiver. Measured on the embedded default
+// Item 3 of the benchmark: at a steady 1,000 status changes per second, the time from each change to
+// its notification's arrival at the vendor's receiver: from the change's `timestamp` (stamped when
+// its transaction applies it, before the commit, so an upper bound of commit → arrival; what a vendor
+// can compute from the body) to the arrival. Measured on the embedded default
 // (SQLite, one process that writes the changes and delivers them, as `npm start` does) and, when a
 // PostgreSQL server is given, on PostgreSQL with a separate worker woken by LISTEN/NOTIFY.
 import { collectArrivals, notificationsIn, startChangeWriter, type ChangeWriter, type Notification } from "../agents/latency-writer-handle";
@@ -56,12 +58,15 @@ function firstArrivals(pushes: Push[]): Map<string, number> {
 
 type Moment = (change: RecordedChange) => number | null | undefined;
 
-// Where the time goes, from the event log's times of each change's first push and first attempt.
+// Where the time goes, from the event log's times of each change's first push and first attempt,
+// and when the change's caller was answered (after its commit was synced).
 function stageMeasures(label: string, measured: RecordedChange[], arrivedAt: Moment): Measure[] {
+  const changedAt: Moment = (change) => change.timestamp;
   const formedAt: Moment = (change) => change.push?.formedAt;
   const startedAt: Moment = (change) => change.push?.attempts[0]?.startedAt;
   const stages: [string, Moment, Moment][] = [
-    ["commit → push formed", (change) => change.committedAt, formedAt],
+    ["change → caller answered", changedAt, (change) => change.answeredAt],
+    ["change → push formed", changedAt, formedAt],
     ["push formed → first attempt started", formedAt, startedAt],
     ["first attempt started → arrival", startedAt, arrivedAt],
   ];
@@ -70,7 +75,7 @@ function stageMeasures(label: string, measured: RecordedChange[], arrivedAt: Mom
       const [start, end] = [from(change), to(change)];
       return start == null || end == null ? [] : [end - start];
     });
-    return { name: `${label}: p99 ${name}`, value: round(percentile(samples, 99), 0), unit: "ms", note: `p50 ${round(percentile(samples, 50), 0)} ms; from the event log's whole-millisecond times` };
+    return { name: `${label}: p99 ${name}`, value: round(percentile(samples, 99), 0), unit: "ms", note: `p50 ${round(percentile(samples, 50), 0)} ms; from whole-millisecond times` };
   });
 }
 
@@ -81,7 +86,7 @@ function latencyMeasures(label: string, sizes: Sizes, run: WriterRun, changes: R
   const measured = changes.filter((change) => !change.warmup);
   const latencies = measured.flatMap((change) => {
     const at = arrivedAt(change);
-    return at === undefined ? [] : [at - change.committedAt];
+    return at === undefined ? [] : [at - change.timestamp];
   });
   // The pushes that carried the measured changes, for how much the dispatcher batched them.
   const measuredKeys = new Set(measured.map((change) => key(change.deviceId, change.timestamp)));
@@ -91,10 +96,10 @@ function latencyMeasures(label: string, sizes: Sizes, run: WriterRun, changes: R
   const ms = (p: number) => round(percentile(latencies, p), 1);
   return [
     { name: `${label}: achieved change rate`, value: round(run.measuredChanges / run.measuredSeconds, 0), unit: "changes/s", note: `asked ${sizes.ratePerSecond}/s; ${run.slotsMissed} slots missed; ${run.errors} failed changes${run.firstError ? ` (${run.firstError})` : ""}` },
-    { name: `${label}: p50 commit → arrival`, value: ms(50), unit: "ms", target: { op: "<=", value: 10 }, note: sample },
-    { name: `${label}: p95 commit → arrival`, value: ms(95), unit: "ms" },
-    { name: `${label}: p99 commit → arrival`, value: ms(99), unit: "ms", target: { op: "<=", value: 50 } },
-    { name: `${label}: max commit → arrival`, value: ms(100), unit: "ms" },
+    { name: `${label}: p50 change → arrival`, value: ms(50), unit: "ms", target: { op: "<=", value: 10 }, note: sample },
+    { name: `${label}: p95 change → arrival`, value: ms(95), unit: "ms" },
+    { name: `${label}: p99 change → arrival`, value: ms(99), unit: "ms", target: { op: "<=", value: 50 } },
+    { name: `${label}: max change → arrival`, value: ms(100), unit: "ms" },
     {
       name: `${label}: notifications per push`,
       value: round(carried.reduce((sum, size) => sum + size, 0) / carried.length, 1),
