@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { sqlTransaction, type Sql } from "@/lib/sql";
+import { commitSqlTransaction, type Sql } from "@/lib/sql";
 import { groupCommit } from "@/lib/group-commit";
 import { env } from "@/lib/env";
 import { enqueueNotification, outboxStateFor } from "@/lib/webhooks/outbox";
@@ -98,14 +98,16 @@ async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor,
 const isDomainError = (error: unknown) => error instanceof DeviceNotFoundError || error instanceof DeviceExistsError;
 
 type ChangeOutcome = { change: StatusChange } | { error: unknown };
+// A change's outcome once its group has committed, and when that commit is on disk.
+type CommittedOutcome = { outcome: ChangeOutcome; onDisk: Promise<void> };
 
 // Changes requested together (concurrent API calls, the simulator) share one transaction: one
 // commit, whose fsync is most of a change's cost, for the group; their notifications go into pushes
 // in it too. A change that fails for its own reason fails alone; if the shared transaction fails,
-// each change runs again in one of its own.
-async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutcome[]> {
-  const applyAll = (group: ChangeRequest[]) =>
-    sqlTransaction(async (sql) => {
+// each change runs again in one of its own. The next group goes on while this one's commit syncs.
+async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedOutcome[]> {
+  const applyAll = async (group: ChangeRequest[]): Promise<CommittedOutcome[]> => {
+    const { result, onDisk } = await commitSqlTransaction(async (sql) => {
       const outcomes: ChangeOutcome[] = [];
       for (const request of group) {
         try {
@@ -118,18 +120,21 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<ChangeOutc
       await formPushesOfChanges(sql, notificationsByAccount(group, outcomes), env.WEBHOOK_MAX_BATCH, new Date());
       return outcomes;
     }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
-  let outcomes: ChangeOutcome[];
+    return result.map((outcome) => ({ outcome, onDisk }));
+  };
+  const failed = (error: unknown): CommittedOutcome => ({ outcome: { error }, onDisk: Promise.resolve() });
+  let committed: CommittedOutcome[];
   try {
-    outcomes = await applyAll(requests);
+    committed = await applyAll(requests);
   } catch (error) {
-    if (requests.length === 1) return [{ error }];
-    outcomes = [];
-    for (const request of requests) outcomes.push(...(await applyAll([request]).catch((alone: unknown) => [{ error: alone }])));
+    if (requests.length === 1) return [failed(error)];
+    committed = [];
+    for (const request of requests) committed.push(...(await applyAll([request]).catch((alone: unknown) => [failed(alone)])));
   }
-  const notified = notificationsByAccount(requests, outcomes);
+  const notified = notificationsByAccount(requests, committed.map(({ outcome }) => outcome));
   for (const accountId of notified.keys()) publishPushChange(accountId);
   if (notified.size > 0) signalNewWork();
-  return outcomes;
+  return committed;
 }
 
 // How many notifications the changes of a group queued, by account.
@@ -152,8 +157,9 @@ async function recordStatusChange(
   at: Date | undefined,
   create?: { name: string; platform: string },
 ): Promise<StatusChange> {
-  const outcome = await recordInGroup({ accountId, deviceId, status, actor, at, create });
+  const { outcome, onDisk } = await recordInGroup({ accountId, deviceId, status, actor, at, create });
   if ("error" in outcome) throw outcome.error;
+  await onDisk;
   return outcome.change;
 }
 

@@ -127,11 +127,20 @@ function walSyncOf(connection: BetterSqlite3.Database): WalSync | null {
   return found;
 }
 
-// Runs `work` in one transaction of plain SQL. On SQLite it is the connection's own BEGIN IMMEDIATE
-// and COMMIT, taking turns with Prisma's transactions through the connection's lock; a durable one's
-// log sync runs after the lock is handed on. On PostgreSQL, a Prisma transaction's raw queries.
+// Runs `work` in one transaction of plain SQL, and returns once it is durable. On SQLite it is the
+// connection's own BEGIN IMMEDIATE and COMMIT, taking turns with Prisma's transactions through the
+// connection's lock; a durable one's log sync runs after the lock is handed on. On PostgreSQL, a
+// Prisma transaction's raw queries.
 export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx)), prismaOptions(options));
+  const { result, onDisk } = await commitSqlTransaction(work, options);
+  await onDisk;
+  return result;
+}
+
+// The same, returning once committed, with when it is on disk: for a group commit, which goes on
+// with the next group while the callers of this one wait for the sync.
+export async function commitSqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<{ result: T; onDisk: Promise<void> }> {
+  if (sqlOnPostgres) return { result: await db.$transaction((tx) => work(postgresSql(tx)), prismaOptions(options)), onDisk: Promise.resolve() };
   const { connection, transactions } = await sqliteConnectionOf(db);
   const durability = options.durability ?? "durable";
   const logSync = durability === "durable" ? walSyncOf(connection) : null;
@@ -143,8 +152,11 @@ export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options:
   } finally {
     release();
   }
-  await logSync?.afterCommit();
-  return result;
+  // Asked for at once, so that durableCommitsSynced() covers this commit from now on.
+  const onDisk = logSync?.afterCommit() ?? Promise.resolve();
+  // Its failure reaches whoever awaits it; it is not an unhandled rejection meanwhile.
+  onDisk.catch(() => undefined);
+  return { result, onDisk };
 }
 
 // Resolves once this process's durable commits so far are on disk, for what is about to leave the
