@@ -17,6 +17,7 @@ import {
   setPushNotificationsState,
   takePendingNotifications,
   type NotificationState,
+  type PendingNotification,
 } from "@/lib/webhooks/outbox";
 import { newMessageId } from "@/lib/webhooks/signing";
 import { signalNewWork } from "@/lib/webhooks/wake";
@@ -91,13 +92,17 @@ export async function formPushesOfChanges(sql: Sql, queuedByAccount: ReadonlyMap
   for (const [accountId, queued] of queuedByAccount) {
     const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
     if (waitingPush.length > 0) continue;
-    const [pending] = await sql.all<{ count: number | bigint }>(
-      "SELECT count(*) AS count FROM (SELECT 1 FROM notifications WHERE account_id = ? AND state = 'pending' LIMIT ?) AS pending",
-      [accountId, queued + 1],
-    );
-    if (Number(pending!.count) === queued) await formAccountPushes(sql, accountId, queued, maxBatch, now);
+    // Its integration is on: the changes queued these as pending.
+    const pending = await takePendingNotifications(sql, accountId, queued + 1);
+    if (pending.length === queued) await createPushes(sql, accountId, deliveryPushes(pending, maxBatch), now);
   }
 }
+
+const deliveryPushes = (pending: PendingNotification[], maxBatch: number): NewPush[] =>
+  Array.from({ length: Math.ceil(pending.length / maxBatch) }, (_, index) => {
+    const notifications = pending.slice(index * maxBatch, (index + 1) * maxBatch);
+    return { kind: "delivery", notifications, body: buildPushBody(notifications) };
+  });
 
 // One account's share of a forming transaction: its pending notifications in pushes, or held while
 // its integration is off.
@@ -108,9 +113,9 @@ async function formAccountPushes(sql: Sql, accountId: string, take: number, maxB
     return { pushes: 0, notifications: 0 };
   }
   const pending = await takePendingNotifications(sql, accountId, take);
-  const batches = Array.from({ length: Math.ceil(pending.length / maxBatch) }, (_, index) => pending.slice(index * maxBatch, (index + 1) * maxBatch));
-  await createPushes(sql, accountId, batches.map((notifications) => ({ kind: "delivery", notifications, body: buildPushBody(notifications) })), now);
-  return { pushes: batches.length, notifications: pending.length };
+  const pushes = deliveryPushes(pending, maxBatch);
+  await createPushes(sql, accountId, pushes, now);
+  return { pushes: pushes.length, notifications: pending.length };
 }
 
 type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };
