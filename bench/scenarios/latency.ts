@@ -138,7 +138,7 @@ async function measureLatency(context: ScenarioContext, receiver: ReceiverProces
 
 export default defineScenario({
   id: "latency",
-  title: "Latency from a committed change to the receiver",
+  title: "Latency from a status change to the receiver",
   async run(context) {
     const sizes = context.smoke ? SMOKE : FULL;
     // One loopback origin per account, as separate vendors' hosts.

@@ -13,8 +13,8 @@ import { startRetentionJob } from "@/lib/webhooks/retention";
 // On SQLite, a commit by any process (a worker, the simulator, a CLI) appends to the write-ahead
 // log: watching it wakes the dispatcher without polling. SQLite's data_version, which only moves
 // when another connection commits, tells those commits from the dispatcher's own, so a busy
-// dispatcher does not wake itself once per commit. A commit's append is seen before the commit is
-// (it becomes visible after its fsync), so each append is followed by a few later looks.
+// dispatcher does not wake itself once per commit. A commit's append can be seen before the commit is
+// (one synced inside COMMIT becomes visible after its fsync), so each append is followed by a few later looks.
 const RECHECK_AFTER_MS = [25, 100, 400, 1600];
 
 function wakeOnSqliteCommits(dispatcher: Dispatcher): () => Promise<void> {
