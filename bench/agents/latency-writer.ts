@@ -15,7 +15,7 @@ import { changeDeviceStatus, createDevice } from "@/lib/device-events";
 import { db } from "@/lib/db";
 import { Pacer } from "@/lib/simulator/pacer";
 import { createUserWithAccount } from "@/lib/users";
-import { startDelivery } from "@/lib/webhooks/process";
+import { startDelivery, startSqliteCheckpoints } from "@/lib/webhooks/process";
 import { saveWebhookSettings } from "@/lib/webhooks/settings";
 
 export type WriterConfig = {
@@ -79,6 +79,8 @@ function sleep(ms: number): Promise<void> {
 
 const devices = await setUp();
 const delivery = config.deliver ? startDelivery() : null;
+// Without delivery, as the web process with DISPATCHER_IN_PROCESS=false: checkpoints on their own thread.
+const stopCheckpoints = config.deliver ? null : await startSqliteCheckpoints();
 
 const committed: { deviceId: string; eventId: string; answeredAt: number; warmup: boolean }[] = [];
 const inFlight = new Set<Promise<void>>();
@@ -166,6 +168,7 @@ process.on("message", (message: { type: string }) => {
 // The IPC channel keeps the process alive while it delivers; SIGTERM ends it cleanly.
 process.once("SIGTERM", async () => {
   await delivery?.stop();
+  await stopCheckpoints?.();
   await db.$disconnect();
   process.exit(0);
 });

@@ -17,18 +17,26 @@ import { startRetentionJob } from "@/lib/webhooks/retention";
 // (one synced inside COMMIT becomes visible after its fsync), so each append is followed by a few later looks.
 const RECHECK_AFTER_MS = [25, 100, 400, 1600];
 
+// Checkpoints of this process's SQLite database on a thread of their own (lib/sqlite-checkpoints.ts),
+// for a process that commits often: one that delivers, or a web process taking the API's writes.
+export async function startSqliteCheckpoints(): Promise<() => Promise<void>> {
+  if (isPostgresUrl(env.DATABASE_URL)) return async () => undefined;
+  try {
+    const { db, sqliteConnectionOf } = await import("@/lib/db");
+    return checkpointInBackground((await sqliteConnectionOf(db)).connection);
+  } catch (error) {
+    logger.warn({ err: error }, "could not start the checkpoint thread; checkpoints run on commit");
+    return async () => undefined;
+  }
+}
+
 function wakeOnSqliteCommits(dispatcher: Dispatcher): () => Promise<void> {
   const file = sqliteFilePath(env.DATABASE_URL);
   if (!file) return async () => undefined;
   const walName = `${path.basename(file)}-wal`;
   const database = import("@/lib/db"); // once: each dynamic import goes through the module loader
   // The dispatcher commits hundreds of times a second: its checkpoints run on a thread of their own.
-  const stopCheckpoints = database
-    .then(async ({ db, sqliteConnectionOf }) => checkpointInBackground((await sqliteConnectionOf(db)).connection))
-    .catch((error: unknown) => {
-      logger.warn({ err: error }, "could not start the checkpoint thread; checkpoints run on commit");
-      return async () => undefined;
-    });
+  const stopCheckpoints = startSqliteCheckpoints();
   let lastVersion = Number.NaN;
   let recheck: { step: number; timer?: NodeJS.Timeout } = { step: 0 };
   const check = coalesced(
@@ -83,6 +91,9 @@ export function startDelivery(): { dispatcher: Dispatcher; stop: () => Promise<v
 export function startInProcessDelivery(): void {
   if (!env.DISPATCHER_IN_PROCESS) {
     logger.info("in-process dispatcher is off (DISPATCHER_IN_PROCESS=false); run `npm run worker`");
+    // The status changes of the console and the API are still written here.
+    const stopCheckpoints = startSqliteCheckpoints();
+    process.once("SIGTERM", () => void stopCheckpoints.then((stop) => stop()));
     return;
   }
   const delivery = startDelivery();
