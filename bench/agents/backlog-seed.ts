@@ -1,6 +1,7 @@
 // Seeds the backlog scenario: enterprise accounts whose webhooks point at dead receivers, each with a
 // backlog of pending notifications. One device change per account goes through the app's service
-// (device event + outbox row in one transaction); the rest are SQL copies of that pair, in bulk.
+// (device event + outbox row in one transaction, its push formed with it); the rest are SQL copies of
+// that pair, in bulk, pending.
 // Usage: backlog-seed.ts '{"callbackUrls":[…],"accounts":100,"perAccount":1000,"startFailures":95}'
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
@@ -33,7 +34,7 @@ async function copyTemplate(accountIndex: number, eventId: string, count: number
     ),
     db.$executeRawUnsafe(
       `${seq} INSERT INTO notifications (id, account_id, device_event_id, device_id, status, occurred_at, state, created_at)
-       SELECT id || '-' || n, account_id, device_event_id || '-' || n, ${device}, ${status}, occurred_at, state, created_at FROM seq, notifications WHERE device_event_id = ?`,
+       SELECT id || '-' || n, account_id, device_event_id || '-' || n, ${device}, ${status}, occurred_at, 'pending', created_at FROM seq, notifications WHERE device_event_id = ?`,
       eventId,
     ),
   ]);

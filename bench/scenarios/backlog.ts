@@ -75,7 +75,8 @@ export default defineScenario({
   async run({ smoke, workDir, log }) {
     const size = smoke ? SIZES.smoke : SIZES.full;
     const total = size.accounts * size.perAccount;
-    const pushesPerAccount = Math.ceil(size.perAccount / MAX_BATCH);
+    // The template change's push formed as it committed; the copies are batched by the worker.
+    const pushesPerAccount = 1 + Math.ceil((size.perAccount - 1) / MAX_BATCH);
     const database = sqliteDatabase(workDir, "backlog");
     const receiver = await startReceiverProcess({ status: 503 });
     const env = appEnvironment(workDir, database.url, { WEBHOOK_RETRY_DELAYS_MS: size.retryDelaysMs.join(","), WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER_FAILURES), WEBHOOK_MAX_BATCH: String(MAX_BATCH) });
