@@ -34,15 +34,15 @@ function wakeOnSqliteCommits(dispatcher: Dispatcher): () => Promise<void> {
   const file = sqliteFilePath(env.DATABASE_URL);
   if (!file) return async () => undefined;
   const walName = `${path.basename(file)}-wal`;
-  const database = import("@/lib/db"); // once: each dynamic import goes through the module loader
+  const sql = import("@/lib/sql").then(({ directSql }) => directSql()); // once: each dynamic import goes through the module loader
   // The dispatcher commits hundreds of times a second: its checkpoints run on a thread of their own.
   const stopCheckpoints = startSqliteCheckpoints();
   let lastVersion = Number.NaN;
   let recheck: { step: number; timer?: NodeJS.Timeout } = { step: 0 };
   const check = coalesced(
     async () => {
-      const { db } = await database;
-      const [row] = await db.$queryRawUnsafe<{ data_version: number | bigint }[]>("PRAGMA data_version");
+      // A prepared statement: this runs after every commit of every process, the dispatcher's own too.
+      const [row] = await (await sql).all<{ data_version: number }>("PRAGMA data_version");
       const version = Number(row?.data_version);
       if (version !== lastVersion) dispatcher.wake();
       lastVersion = version;
