@@ -9,9 +9,9 @@ import { newTimeOrderedId } from "@/lib/ids";
 import { commitSqlTransaction, type Sql } from "@/lib/sql";
 import { groupCommit } from "@/lib/group-commit";
 import { env } from "@/lib/env";
-import { enqueueNotification, outboxStateFor } from "@/lib/webhooks/outbox";
+import { newNotification, outboxStateFor, type NewNotification } from "@/lib/webhooks/outbox";
 import { publishPushChange } from "@/lib/webhooks/live";
-import { formPushesOfChanges } from "@/lib/webhooks/pushes";
+import { writeNotificationsOfChanges } from "@/lib/webhooks/pushes";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
 // Device text must read back as it was typed: control characters (NUL cannot even be stored in
@@ -63,9 +63,10 @@ type ChangeRequest = {
   create?: { name: string; platform: string };
 };
 
-// One change, on the hot path's prepared SQL (lib/sql.ts): a handful of statements. A domain error
-// (no such device, already exists) is thrown before the change writes anything.
-async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest): Promise<StatusChange> {
+// One change, on the hot path's prepared SQL (lib/sql.ts): a handful of statements. Its notification,
+// if the webhook wants one, goes into `notifications`, for the group to write. A domain error (no
+// such device, already exists) is thrown before the change writes anything.
+async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest, notifications: NewNotification[]): Promise<StatusChange> {
   const now = at ?? new Date();
   const [device] = await sql.all<DeviceRow>("SELECT id, status FROM devices WHERE account_id = ? AND device_id = ?", [accountId, deviceId]);
   if (create && device) throw new DeviceExistsError(deviceId);
@@ -91,7 +92,7 @@ async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor,
   );
   const [integration] = await sql.all<IntegrationRow>("SELECT enabled, disabled_reason, events FROM webhook_integrations WHERE account_id = ?", [accountId]);
   const state = outboxStateFor(integration ? { enabled: Boolean(integration.enabled), disabledReason: integration.disabled_reason, events: integration.events } : null, status);
-  if (state) await enqueueNotification(sql, { id: eventId, accountId, deviceId, status, occurredAt: now }, state);
+  if (state) notifications.push(newNotification({ id: eventId, accountId, deviceId, status, occurredAt: now }, state));
   return { changed: true, eventId, notified: state === "pending" };
 }
 
@@ -102,22 +103,23 @@ type ChangeOutcome = { change: StatusChange } | { error: unknown };
 type CommittedOutcome = { outcome: ChangeOutcome; onDisk: Promise<void> };
 
 // Changes requested together (concurrent API calls, the simulator) share one transaction: one
-// commit, whose fsync is most of a change's cost, for the group; their notifications go into pushes
-// in it too. A change that fails for its own reason fails alone; if the shared transaction fails,
+// commit, whose fsync is most of a change's cost, for the group; their notifications are written
+// last, straight into pushes where they can be. A change that fails for its own reason fails alone; if the shared transaction fails,
 // each change runs again in one of its own. The next group goes on while this one's commit syncs.
 async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedOutcome[]> {
   const applyAll = async (group: ChangeRequest[]): Promise<CommittedOutcome[]> => {
     const { result, onDisk } = await commitSqlTransaction(async (sql) => {
       const outcomes: ChangeOutcome[] = [];
+      const notifications: NewNotification[] = [];
       for (const request of group) {
         try {
-          outcomes.push({ change: await applyStatusChange(sql, request) });
+          outcomes.push({ change: await applyStatusChange(sql, request, notifications) });
         } catch (error) {
           if (!isDomainError(error)) throw error;
           outcomes.push({ error });
         }
       }
-      await formPushesOfChanges(sql, notificationsByAccount(group, outcomes), env.WEBHOOK_MAX_BATCH, new Date());
+      await writeNotificationsOfChanges(sql, notifications, env.WEBHOOK_MAX_BATCH, new Date());
       return outcomes;
     }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
     return result.map((outcome) => ({ outcome, onDisk }));

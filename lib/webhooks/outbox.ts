@@ -21,15 +21,30 @@ export function outboxStateFor(integration: Integration | null, status: string):
   return integration.disabledReason ? "held" : null;
 }
 
-export async function enqueueNotification(
-  sql: Sql,
+// A notification written with its device event, in its state; when it goes straight into a push,
+// that push's id.
+export type NewNotification = PendingNotification & { accountId: string; deviceEventId: string; state: NotificationState; pushId: string | null };
+
+export function newNotification(
   event: { id: string; accountId: string; deviceId: string; status: string; occurredAt: Date },
   state: NotificationState,
-): Promise<void> {
-  await sql.run(
-    "INSERT INTO notifications (id, account_id, device_event_id, device_id, status, occurred_at, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    [newTimeOrderedId(), event.accountId, event.id, event.deviceId, event.status, event.occurredAt, state, new Date()],
+): NewNotification {
+  const { id: deviceEventId, accountId, deviceId, status, occurredAt } = event;
+  return { id: newTimeOrderedId(), accountId, deviceEventId, deviceId, status, occurredAt, state, pushId: null };
+}
+
+export async function insertNotifications(sql: Sql, notifications: NewNotification[]): Promise<void> {
+  const createdAt = new Date();
+  await sql.insert(
+    "notifications",
+    ["id", "account_id", "device_event_id", "device_id", "status", "occurred_at", "state", "push_id", "created_at"],
+    notifications.map((n) => [n.id, n.accountId, n.deviceEventId, n.deviceId, n.status, n.occurredAt, n.state, n.pushId, createdAt]),
   );
+}
+
+// Whether the account has notifications waiting to be formed into pushes (one index entry read).
+export async function hasPendingNotifications(sql: Sql, accountId: string): Promise<boolean> {
+  return (await sql.all("SELECT 1 FROM notifications WHERE account_id = ? AND state = 'pending' LIMIT 1", [accountId])).length > 0;
 }
 
 // What a push needs of a notification.

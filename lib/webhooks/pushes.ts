@@ -16,6 +16,9 @@ import {
   queueNotificationsInPushes,
   setPushNotificationsState,
   takePendingNotifications,
+  hasPendingNotifications,
+  insertNotifications,
+  type NewNotification,
   type NotificationState,
   type PendingNotification,
 } from "@/lib/webhooks/outbox";
@@ -81,28 +84,39 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   return { pushes, more };
 }
 
-// Forms pushes inside the transaction `sql` of a group of status changes, from the notifications it
-// has just queued (how many, by account): a notification and its push then commit together, in one
-// durable commit instead of two, and the dispatcher goes straight to sending. Only for an account
-// with nothing else waiting: a push waiting to be sent, or older pending notifications, are left to
-// the dispatcher, which batches what gathers meanwhile (and forms older notifications with a commit
-// synced before any process can send them: formed again after a loss, they would go out under a
-// second webhook-id). Call publishPushChange for the accounts after the commit.
-export async function formPushesOfChanges(sql: Sql, queuedByAccount: ReadonlyMap<string, number>, maxBatch: number, now: Date): Promise<void> {
-  for (const [accountId, queued] of queuedByAccount) {
-    const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
-    if (waitingPush.length > 0) continue;
-    // Its integration is on: the changes queued these as pending.
-    const pending = await takePendingNotifications(sql, accountId, queued + 1);
-    if (pending.length === queued) await createPushes(sql, accountId, deliveryPushes(pending, maxBatch), now);
+// Writes the notifications of a group of status changes in its transaction `sql`. Those of an
+// account with nothing else waiting (no push waiting to be sent, no older pending notification) go
+// straight into pushes: a notification and its push commit together, in one durable commit instead
+// of two, and the dispatcher goes straight to sending. The others wait as pending (or held), and the
+// dispatcher batches what gathers meanwhile (forming older notifications with a commit synced before
+// any process can send them: formed again after a loss, they would go out under a second
+// webhook-id). Call publishPushChange for the accounts after the commit.
+export async function writeNotificationsOfChanges(sql: Sql, notifications: NewNotification[], maxBatch: number, now: Date): Promise<void> {
+  const pendingByAccount = new Map<string, NewNotification[]>();
+  for (const notification of notifications.filter(({ state }) => state === "pending")) {
+    const ofAccount = pendingByAccount.get(notification.accountId);
+    if (ofAccount) ofAccount.push(notification);
+    else pendingByAccount.set(notification.accountId, [notification]);
   }
+  const formed: { accountId: string; pushes: NewPush[] }[] = [];
+  for (const [accountId, pending] of pendingByAccount) {
+    const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
+    if (waitingPush.length > 0 || (await hasPendingNotifications(sql, accountId))) continue;
+    const pushes = deliveryPushes(pending, maxBatch);
+    for (const push of pushes) for (const notification of push.notifications) Object.assign(notification, { state: "queued", pushId: push.id });
+    formed.push({ accountId, pushes });
+  }
+  await insertNotifications(sql, notifications);
+  for (const { accountId, pushes } of formed) await insertPushes(sql, accountId, pushes, now);
 }
 
-const deliveryPushes = (pending: PendingNotification[], maxBatch: number): NewPush[] =>
-  Array.from({ length: Math.ceil(pending.length / maxBatch) }, (_, index) => {
+// Pushes of at most maxBatch notifications each, in the order given.
+function deliveryPushes<N extends PendingNotification>(pending: N[], maxBatch: number): NewPush<N>[] {
+  return Array.from({ length: Math.ceil(pending.length / maxBatch) }, (_, index) => {
     const notifications = pending.slice(index * maxBatch, (index + 1) * maxBatch);
-    return { kind: "delivery", notifications, body: buildPushBody(notifications) };
+    return { id: newMessageId(), kind: "delivery", notifications, body: buildPushBody(notifications) };
   });
+}
 
 // One account's share of a forming transaction: its pending notifications in pushes, or held while
 // its integration is off.
@@ -118,25 +132,29 @@ async function formAccountPushes(sql: Sql, accountId: string, take: number, maxB
   return { pushes: pushes.length, notifications: pending.length };
 }
 
-type NewPush = { kind: string; notifications: { id: string; deviceId: string; status: string }[]; body: string; redeliveryOfId?: string };
+type PushedNotification = { id: string; deviceId: string; status: string };
+type NewPush<N extends PushedNotification = PushedNotification> = { id: string; kind: string; notifications: N[]; body: string; redeliveryOfId?: string };
 
-// Creates pushes of one account and queues their notifications in them, in a few statements.
-async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<string[]> {
-  if (pushes.length === 0) return [];
-  const ids = pushes.map(() => newMessageId());
+// Writes pushes of one account and which notifications each carries.
+async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<void> {
+  if (pushes.length === 0) return;
   const createdAt = new Date();
   await sql.insert(
     "pushes",
     ["id", "account_id", "kind", "redelivery_of_id", "state", "body", "item_count", "attempt_count", "next_attempt_at", "created_at"],
-    pushes.map((push, index) => [ids[index]!, accountId, push.kind, push.redeliveryOfId ?? null, "queued", push.body, push.notifications.length, 0, now, createdAt]),
+    pushes.map((push) => [push.id, accountId, push.kind, push.redeliveryOfId ?? null, "queued", push.body, push.notifications.length, 0, now, createdAt]),
   );
   await sql.insert(
     "push_items",
     ["push_id", "notification_id", "device_id", "status"],
-    pushes.flatMap((push, index) => push.notifications.map((n) => [ids[index]!, n.id, n.deviceId, n.status])),
+    pushes.flatMap((push) => push.notifications.map((n) => [push.id, n.id, n.deviceId, n.status])),
   );
-  await queueNotificationsInPushes(sql, pushes.flatMap((push, index) => push.notifications.map((n) => ({ notificationId: n.id, pushId: ids[index]! }))));
-  return ids;
+}
+
+// Creates pushes of notifications already written, and queues the notifications in them.
+async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<void> {
+  await insertPushes(sql, accountId, pushes, now);
+  await queueNotificationsInPushes(sql, pushes.flatMap((push) => push.notifications.map((n) => ({ notificationId: n.id, pushId: push.id }))));
 }
 
 // What the dispatcher holds of a push it leased. The lease's expiry doubles as the holder's token.
@@ -356,13 +374,10 @@ async function redeliverInTx(sql: Sql, original: RedeliveredPush, now: Date): Pr
   if ((OPEN_PUSH_STATES as readonly string[]).includes(original.state)) {
     throw new PushNotRedeliverableError("This push is still being delivered.");
   }
-  const [id] = await createPushes(
-    sql,
-    original.accountId,
-    [{ kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications: original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status })) }],
-    now,
-  );
-  return id!;
+  const id = newMessageId();
+  const notifications = original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status }));
+  await createPushes(sql, original.accountId, [{ id, kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications }], now);
+  return id;
 }
 
 // Sends a push's notifications again as a new push with a new webhook-id, linked to the original.

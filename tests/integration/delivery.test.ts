@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice, deleteDevice } from "@/lib/device-events";
+import { formPushes } from "@/lib/webhooks/pushes";
 import { rotateSigningSecret } from "@/lib/webhooks/settings";
 import { eventually } from "../support/receiver";
 import { accountWithWebhook, API_KEY, useDeliveryHarness } from "../support/webhook-fixtures";
@@ -97,5 +98,31 @@ describe("what triggers a notification", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(harness.receiver.requests).toHaveLength(0);
     expect(await db.notification.count({ where: { accountId } })).toBe(0);
+  });
+});
+
+describe("which push a notification goes out in", () => {
+  it("goes into a push of its own with its change only when its account has nothing else waiting, so the order holds", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["compliant", "non_compliant"] });
+    const bodiesOfPushes = async () => (await pushesOf(accountId)).map((push) => (JSON.parse(push.body) as { status: string }[]).map((item) => item.status));
+    await createDevice(accountId, { deviceId: "ORD-1", name: "Phone", platform: "Android" }, "api");
+
+    await changeDeviceStatus(accountId, "ORD-1", "compliant", "api");
+    expect(await bodiesOfPushes()).toEqual([["compliant"]]);
+    expect(await db.notification.count({ where: { accountId, state: "queued" } })).toBe(1);
+
+    // That push waits to be sent: the next change waits too, to be batched.
+    await changeDeviceStatus(accountId, "ORD-1", "non_compliant", "api");
+    expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(1);
+
+    // Once the push is being sent, an older notification is still waiting: the next change goes behind it.
+    await db.push.updateMany({ where: { accountId }, data: { state: "sending" } });
+    await changeDeviceStatus(accountId, "ORD-1", "compliant", "api");
+    expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(2);
+    expect(await bodiesOfPushes()).toEqual([["compliant"]]);
+
+    await formPushes({ maxBatch: 100 });
+    expect(await bodiesOfPushes()).toEqual([["compliant"], ["non_compliant", "compliant"]]);
+    expect(await db.notification.count({ where: { accountId, state: "queued" } })).toBe(3);
   });
 });
