@@ -296,9 +296,10 @@ describe("CSV export at volume", () => {
     // The header, then one chunk per keyset page of 500 rows.
     expect(streamed.chunks).toBe(1 + Math.ceil(ROWS / 500));
     expect(streamed.bytes).toBeGreaterThan(4_000_000);
-    // About one page of rows in flight (under 1 MB here; 1.6–2.3 MB through node-postgres, whose
-    // pool and driver hold a page in more forms at once), never the whole CSV.
-    expect(streamed.peakGrowth).toBeLessThan(streamed.bytes / (isPostgresUrl(process.env.DATABASE_URL!) ? 2 : 4));
+    // About one page of rows in flight (under 1 MB here alone, up to 1.7 MB in a loaded full run;
+    // 1.6–2.3 MB through node-postgres, whose pool and driver hold a page in more forms at once),
+    // never the whole CSV.
+    expect(streamed.peakGrowth).toBeLessThan(streamed.bytes / (isPostgresUrl(process.env.DATABASE_URL!) ? 2 : 3));
 
     // The control: holding the CSV in memory is plainly visible to the same measurement, on top of
     // what streaming holds; a stream that buffered the CSV would show no such difference.
