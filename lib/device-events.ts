@@ -104,8 +104,9 @@ type CommittedOutcome = { outcome: ChangeOutcome; onDisk: Promise<void> };
 
 // Changes requested together (concurrent API calls, the simulator) share one transaction: one
 // commit, whose fsync is most of a change's cost, for the group; their notifications are written
-// last, straight into pushes where they can be. A change that fails for its own reason fails alone; if the shared transaction fails,
-// each change runs again in one of its own. The next group goes on while this one's commit syncs.
+// last, straight into pushes where they can be. A change that fails for its own reason fails alone;
+// if the shared transaction fails, each change runs again in one of its own. The next group goes on
+// while this one's commit syncs.
 async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedOutcome[]> {
   const applyAll = async (group: ChangeRequest[]): Promise<CommittedOutcome[]> => {
     const { result, onDisk } = await commitSqlTransaction(async (sql) => {

@@ -103,7 +103,12 @@ export async function writeNotificationsOfChanges(sql: Sql, notifications: NewNo
     const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
     if (waitingPush.length > 0 || (await hasPendingNotifications(sql, accountId))) continue;
     const pushes = deliveryPushes(pending, maxBatch);
-    for (const push of pushes) for (const notification of push.notifications) Object.assign(notification, { state: "queued", pushId: push.id });
+    for (const push of pushes) {
+      for (const notification of push.notifications) {
+        notification.state = "queued";
+        notification.pushId = push.id;
+      }
+    }
     formed.push({ accountId, pushes });
   }
   await insertNotifications(sql, notifications);
