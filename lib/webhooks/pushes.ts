@@ -205,22 +205,30 @@ export async function claimDuePushes(request: ClaimRequest): Promise<LeasedPush[
 }
 
 async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimRequest): Promise<LeasedPush[]> {
-  if (limit <= 0) return [];
-  const saturated = [...perAccount.active].filter(([, count]) => count >= perAccount.limit).map(([account]) => account);
-  const due = await duePushes(sql, now, limit, saturated);
-  const claimedPerAccount = new Map(perAccount.active);
-  const claimed = due.filter((push) => {
-    const active = claimedPerAccount.get(push.account_id) ?? 0;
-    if (active >= perAccount.limit) return false;
-    claimedPerAccount.set(push.account_id, active + 1);
-    return true;
-  });
-  if (claimed.length === 0) return [];
-  // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
-  // lock, PostgreSQL's holds the row locks. One lease for the batch: its expiry is the holder's token.
+  const active = new Map(perAccount.active);
+  const isFull = (accountId: string) => (active.get(accountId) ?? 0) >= perAccount.limit;
+  // One lease for the batch: its expiry is the holder's token.
   const lease = new Date(now.getTime() + leaseMs);
-  await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST}`, [lease, lease, listParam(claimed.map((push) => push.id))]);
-  return claimed.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease }));
+  const claimed: LeasedPush[] = [];
+  // An account's due pushes lie together in the index's order (formed at one time), so one read can
+  // be mostly pushes of an account that reaches its limit. Read again without the accounts that are
+  // full, until the slots are filled or nothing more is due; each read leases what it took, so the
+  // next one does not return it again.
+  while (claimed.length < limit) {
+    const wanted = limit - claimed.length;
+    const due = await duePushes(sql, now, wanted, [...active].filter(([accountId]) => isFull(accountId)).map(([accountId]) => accountId));
+    const taken = due.filter((push) => {
+      if (isFull(push.account_id)) return false;
+      active.set(push.account_id, (active.get(push.account_id) ?? 0) + 1);
+      return true;
+    });
+    // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
+    // lock, PostgreSQL's holds the row locks.
+    if (taken.length > 0) await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST}`, [lease, lease, listParam(taken.map((push) => push.id))]);
+    claimed.push(...taken.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease })));
+    if (taken.length === due.length || due.length < wanted) break;
+  }
+  return claimed;
 }
 
 export type AttemptRecord = {

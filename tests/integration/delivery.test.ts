@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice, deleteDevice } from "@/lib/device-events";
 import { formPushes } from "@/lib/webhooks/pushes";
 import { rotateSigningSecret } from "@/lib/webhooks/settings";
-import { eventually } from "../support/receiver";
+import { eventually, startReceiver } from "../support/receiver";
 import { accountWithWebhook, API_KEY, useDeliveryHarness } from "../support/webhook-fixtures";
 
 
@@ -124,5 +124,37 @@ describe("which push a notification goes out in", () => {
     await formPushes({ maxBatch: 100 });
     expect(await bodiesOfPushes()).toEqual([["compliant"], ["non_compliant", "compliant"]]);
     expect(await db.notification.count({ where: { accountId, state: "queued" } })).toBe(3);
+  });
+});
+
+describe("sending slots", () => {
+  it("fills every slot from a backlog of several accounts, each up to its per-endpoint limit, though one account's pushes come first", async () => {
+    const PER_ACCOUNT = 6;
+    // A vendor endpoint each (the per-endpoint limit is also the HTTP client's per origin); answers
+    // are held until every slot had its chance to fill.
+    const receivers = await Promise.all(Array.from({ length: 4 }, () => startReceiver()));
+    const held: (() => void)[] = [];
+    try {
+      const accountIds: string[] = [];
+      for (const receiver of receivers) {
+        const { accountId } = await accountWithWebhook(receiver.url);
+        accountIds.push(accountId);
+        for (let i = 0; i < PER_ACCOUNT; i++) await createDevice(accountId, { deviceId: `SLOT${accountIds.length}-${i}`, name: "Laptop", platform: "Windows" }, "api");
+        receiver.handle((_request, response) => {
+          held.push(() => response.writeHead(200).end());
+        });
+      }
+      harness.start({ maxBatch: 1, concurrency: 8, concurrencyPerEndpoint: 2 });
+
+      await eventually(async () => held.length, (underWay) => underWay >= 8, 5000, "8 requests under way");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receivers.map((receiver) => receiver.requests.length)).toEqual([2, 2, 2, 2]);
+
+      for (const receiver of receivers) receiver.respondWith(200);
+      held.splice(0).forEach((answer) => answer());
+      await eventually(() => db.push.count({ where: { accountId: { in: accountIds }, state: "succeeded" } }), (succeeded) => succeeded === receivers.length * PER_ACCOUNT, 10_000, "every push delivered");
+    } finally {
+      await Promise.all(receivers.map((receiver) => receiver.close()));
+    }
   });
 });
