@@ -181,13 +181,16 @@ const duePushesQuery = (state: string, exceptAccounts: boolean) =>
 const DUE_PUSHES = DUE_STATES.map((state) => duePushesQuery(state, false));
 const DUE_PUSHES_EXCEPT = DUE_STATES.map((state) => duePushesQuery(state, true));
 
-async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[]): Promise<DueRow[]> {
+// `exhausted`: the states whose due pushes a read of this claim already returned to the last one;
+// updated here, so the claim's next read asks only the others.
+async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[], exhausted: Set<number>): Promise<DueRow[]> {
   const due: DueRow[] = [];
   for (const [index, query] of DUE_PUSHES.entries()) {
     if (due.length >= limit) break;
-    const rows = saturated.length
-      ? await sql.all<DueRow>(DUE_PUSHES_EXCEPT[index]!, [now, listParam(saturated), limit - due.length])
-      : await sql.all<DueRow>(query, [now, limit - due.length]);
+    if (exhausted.has(index)) continue;
+    const wanted = limit - due.length;
+    const rows = saturated.length ? await sql.all<DueRow>(DUE_PUSHES_EXCEPT[index]!, [now, listParam(saturated), wanted]) : await sql.all<DueRow>(query, [now, wanted]);
+    if (rows.length < wanted) exhausted.add(index);
     due.push(...rows);
   }
   return due;
@@ -210,13 +213,15 @@ async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimReque
   // One lease for the batch: its expiry is the holder's token.
   const lease = new Date(now.getTime() + leaseMs);
   const claimed: LeasedPush[] = [];
+  const exhausted = new Set<number>();
   // An account's due pushes lie together in the index's order (formed at one time), so one read can
   // be mostly pushes of an account that reaches its limit. Read again without the accounts that are
   // full, until the slots are filled or nothing more is due; each read leases what it took, so the
   // next one does not return it again.
   while (claimed.length < limit) {
     const wanted = limit - claimed.length;
-    const due = await duePushes(sql, now, wanted, [...active].filter(([accountId]) => isFull(accountId)).map(([accountId]) => accountId));
+    const full = [...active.keys()].filter(isFull);
+    const due = await duePushes(sql, now, wanted, full, exhausted);
     const taken = due.filter((push) => {
       if (isFull(push.account_id)) return false;
       active.set(push.account_id, (active.get(push.account_id) ?? 0) + 1);
