@@ -11,7 +11,8 @@ import { groupCommit } from "@/lib/group-commit";
 import { env } from "@/lib/env";
 import { newNotification, outboxStateFor, type NewNotification } from "@/lib/webhooks/outbox";
 import { publishPushChange } from "@/lib/webhooks/live";
-import { writeNotificationsOfChanges } from "@/lib/webhooks/pushes";
+import { processDispatcher } from "@/lib/webhooks/dispatcher";
+import { writeNotificationsOfChanges, type LeasedPush } from "@/lib/webhooks/pushes";
 import { signalNewWork } from "@/lib/webhooks/wake";
 
 // Device text must read back as it was typed: control characters (NUL cannot even be stored in
@@ -108,8 +109,12 @@ type CommittedOutcome = { outcome: ChangeOutcome; onDisk: Promise<void> };
 // if the shared transaction fails, each change runs again in one of its own. The next group goes on
 // while this one's commit syncs.
 async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedOutcome[]> {
+  // A dispatcher running in this process takes the pushes formed here as they are written.
+  const dispatcher = processDispatcher();
+  let waiting = false;
   const applyAll = async (group: ChangeRequest[]): Promise<CommittedOutcome[]> => {
-    const { result, onDisk } = await commitSqlTransaction(async (sql) => {
+    let leased: LeasedPush[] = [];
+    const committing = commitSqlTransaction(async (sql) => {
       const outcomes: ChangeOutcome[] = [];
       const notifications: NewNotification[] = [];
       for (const request of group) {
@@ -120,9 +125,16 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedO
           outcomes.push({ error });
         }
       }
-      await writeNotificationsOfChanges(sql, notifications, env.WEBHOOK_MAX_BATCH, new Date());
+      const written = await writeNotificationsOfChanges(sql, notifications, env.WEBHOOK_MAX_BATCH, new Date(), dispatcher);
+      leased = written.leased;
+      waiting ||= written.waiting;
       return outcomes;
     }, { timeout: STATUS_CHANGE_TIMEOUT_MS });
+    const { result, onDisk } = await committing.catch((error: unknown) => {
+      dispatcher?.releaseSlots(leased);
+      throw error;
+    });
+    dispatcher?.sendLeased(leased);
     return result.map((outcome) => ({ outcome, onDisk }));
   };
   const failed = (error: unknown): CommittedOutcome => ({ outcome: { error }, onDisk: Promise.resolve() });
@@ -136,7 +148,7 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedO
   }
   const notified = notificationsByAccount(requests, committed.map(({ outcome }) => outcome));
   for (const accountId of notified.keys()) publishPushChange(accountId);
-  if (notified.size > 0) signalNewWork();
+  if (waiting) signalNewWork();
   return committed;
 }
 

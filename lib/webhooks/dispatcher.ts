@@ -9,7 +9,7 @@ import { deliverPush } from "@/lib/webhooks/delivery";
 import { groupCommit } from "@/lib/group-commit";
 import { durableCommitsSynced, sqlOnPostgres } from "@/lib/sql";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
-import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type FormingLeaser, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
 import { onNewWork, signalOtherProcesses } from "@/lib/webhooks/wake";
 
@@ -19,12 +19,16 @@ const BLOCKED_RECHECK_MS = 100;
 
 export type DispatcherOptions = { config?: DeliveryConfig; client?: WebhookClient; safetySweepMs?: number };
 
-export class Dispatcher {
+export class Dispatcher implements FormingLeaser {
   readonly config: DeliveryConfig;
   private readonly client: WebhookClient;
   private readonly safetySweepMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perAccount = new Map<string, number>();
+  // Sending slots held for pushes being formed in this process's transactions (reserveSlot), until
+  // they start or their transaction fails.
+  private readonly reserved = new Map<string, number>();
+  private readonly starting = new Set<Promise<void>>();
   private readonly settle: (settlement: Settlement) => Promise<PushOutcome>;
   private cycle: Promise<void> | null = null;
   private rerun = false;
@@ -112,7 +116,7 @@ export class Dispatcher {
   private async sendDuePushes(): Promise<boolean> {
     if (!sqlOnPostgres && this.exhaustedGeneration === this.claimGeneration) return true;
     const generation = this.claimGeneration;
-    const request = this.claimRequest(this.config.concurrency - this.inFlight.size, this.perAccount);
+    const request = this.claimRequest(this.config.concurrency - this.slotsInUse(), this.activePerAccount());
     const claimed = await claimDuePushes(request);
     this.noteClaim(generation, claimed.length, request.limit);
     await this.startDeliveries(claimed);
@@ -125,13 +129,9 @@ export class Dispatcher {
 
   // Records a group of attempts and, in the same transaction, leases pushes for the slots they free.
   private async settleAndClaim(settlements: Settlement[]): Promise<PushOutcome[]> {
-    const active = new Map(this.perAccount);
-    for (const { push } of settlements) {
-      const left = (active.get(push.accountId) ?? 1) - 1;
-      if (left > 0) active.set(push.accountId, left);
-      else active.delete(push.accountId);
-    }
-    const room = this.stopping ? 0 : this.config.concurrency - this.inFlight.size + settlements.length;
+    const active = this.activePerAccount();
+    for (const { push } of settlements) decrement(active, push.accountId);
+    const room = this.stopping ? 0 : this.config.concurrency - this.slotsInUse() + settlements.length;
     const generation = this.claimGeneration;
     const { outcomes, claimed } = await settleAttempts(settlements, this.config, this.claimRequest(room, active));
     this.noteClaim(generation, claimed.length, room);
@@ -139,17 +139,61 @@ export class Dispatcher {
     return outcomes;
   }
 
+  get leaseMs(): number {
+    return this.config.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  reserveSlot(accountId: string): boolean {
+    if (this.stopping || this.slotsInUse() >= this.config.concurrency) return false;
+    if ((this.perAccount.get(accountId) ?? 0) + (this.reserved.get(accountId) ?? 0) >= this.config.concurrencyPerEndpoint) return false;
+    this.reserved.set(accountId, (this.reserved.get(accountId) ?? 0) + 1);
+    return true;
+  }
+
+  releaseSlots(pushes: Pick<LeasedPush, "accountId">[]): void {
+    for (const { accountId } of pushes) decrement(this.reserved, accountId);
+  }
+
+  // Pushes leased to this dispatcher in a forming transaction that has committed: they go out in
+  // the slots reserved for them, once the commit is on disk. Should that fail, or the dispatcher be
+  // stopping, their lease expires and they are claimed as abandoned sends (the same webhook-id).
+  sendLeased(pushes: LeasedPush[]): void {
+    if (pushes.length === 0) return;
+    if (this.stopping) return this.releaseSlots(pushes);
+    const starting = this.startDeliveries(pushes, () => this.releaseSlots(pushes))
+      .catch((error: unknown) => {
+        this.releaseSlots(pushes);
+        this.log.error({ err: error }, "could not start pushes leased at forming; they are retried when their lease expires");
+      })
+      .finally(() => this.starting.delete(starting));
+    this.starting.add(starting);
+  }
+
+  private slotsInUse(): number {
+    let reserved = 0;
+    for (const count of this.reserved.values()) reserved += count;
+    return this.inFlight.size + reserved;
+  }
+
+  private activePerAccount(): Map<string, number> {
+    const active = new Map(this.perAccount);
+    for (const [accountId, count] of this.reserved) active.set(accountId, (active.get(accountId) ?? 0) + count);
+    return active;
+  }
+
   private claimRequest(limit: number, active: ReadonlyMap<string, number>): ClaimRequest {
     const now = new Date();
     this.lastClaimAt = now.getTime();
-    return { limit, leaseMs: this.config.timeoutMs + LEASE_MARGIN_MS, perAccount: { limit: this.config.concurrencyPerEndpoint, active }, now };
+    return { limit, leaseMs: this.leaseMs, perAccount: { limit: this.config.concurrencyPerEndpoint, active }, now };
   }
 
-  private async startDeliveries(claimed: LeasedPush[]): Promise<void> {
+  // `beforeStart`: runs just before the deliveries count in the sending slots.
+  private async startDeliveries(claimed: LeasedPush[], beforeStart?: () => void): Promise<void> {
     if (claimed.length === 0) return;
     // What this process committed durably (a push formed with its change) goes out once it is on disk.
     await durableCommitsSynced();
     const credentials = await loadDeliveryCredentialsOf([...new Set(claimed.map((push) => push.accountId))]);
+    beforeStart?.();
     for (const push of claimed) this.startDelivery(push, credentials.get(push.accountId) ?? null);
   }
 
@@ -168,9 +212,7 @@ export class Dispatcher {
       })
       .finally(() => {
         this.inFlight.delete(push.id);
-        const remaining = (this.perAccount.get(push.accountId) ?? 1) - 1;
-        if (remaining > 0) this.perAccount.set(push.accountId, remaining);
-        else this.perAccount.delete(push.accountId);
+        decrement(this.perAccount, push.accountId);
         this.runSoon();
       });
     this.inFlight.set(push.id, delivery);
@@ -209,8 +251,10 @@ export class Dispatcher {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.cycle;
+    await Promise.allSettled([...this.starting]);
     await Promise.allSettled([...this.inFlight.values()]);
     await this.client.close();
+    if (globalForDispatcher.webhookDispatcher === this) delete globalForDispatcher.webhookDispatcher;
     this.log.info("dispatcher stopped");
   }
 
@@ -223,10 +267,21 @@ export class Dispatcher {
 // The process's one dispatcher, kept on globalThis (Next.js may load this module more than once).
 const globalForDispatcher = globalThis as unknown as { webhookDispatcher?: Dispatcher };
 
+// The dispatcher this process runs, if any: a status change made here hands it the pushes it forms.
+export function processDispatcher(): Dispatcher | undefined {
+  return globalForDispatcher.webhookDispatcher;
+}
+
 export function startProcessDispatcher(options?: DispatcherOptions): Dispatcher {
   if (!globalForDispatcher.webhookDispatcher) {
     globalForDispatcher.webhookDispatcher = new Dispatcher(options);
     globalForDispatcher.webhookDispatcher.start();
   }
   return globalForDispatcher.webhookDispatcher;
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
 }

@@ -84,14 +84,32 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   return { pushes, more };
 }
 
+// A dispatcher of this process that takes pushes as they are formed: a push leased to it in the
+// forming transaction goes out without a claim transaction of its own.
+export type FormingLeaser = {
+  leaseMs: number;
+  // Holds a sending slot for a push of the account, if one is free; false when there is none.
+  reserveSlot(accountId: string): boolean;
+  releaseSlots(pushes: Pick<LeasedPush, "accountId">[]): void;
+};
+
 // Writes the notifications of a group of status changes in its transaction `sql`. Those of an
 // account with nothing else waiting (no push waiting to be sent, no older pending notification) go
 // straight into pushes: a notification and its push commit together, in one durable commit instead
 // of two, and the dispatcher goes straight to sending. The others wait as pending (or held), and the
 // dispatcher batches what gathers meanwhile (forming older notifications with a commit synced before
 // any process can send them: formed again after a loss, they would go out under a second
-// webhook-id). Call publishPushChange for the accounts after the commit.
-export async function writeNotificationsOfChanges(sql: Sql, notifications: NewNotification[], maxBatch: number, now: Date): Promise<void> {
+// webhook-id). With a `leaser` that has a free slot for the account, a push is written leased to it:
+// `leased`, for it to send once the transaction has committed (or to release if it did not).
+// `waiting`: something is left for a dispatcher to form or claim. Call publishPushChange for the
+// accounts after the commit.
+export async function writeNotificationsOfChanges(
+  sql: Sql,
+  notifications: NewNotification[],
+  maxBatch: number,
+  now: Date,
+  leaser?: FormingLeaser,
+): Promise<{ leased: LeasedPush[]; waiting: boolean }> {
   const pendingByAccount = new Map<string, NewNotification[]>();
   for (const notification of notifications.filter(({ state }) => state === "pending")) {
     const ofAccount = pendingByAccount.get(notification.accountId);
@@ -111,8 +129,24 @@ export async function writeNotificationsOfChanges(sql: Sql, notifications: NewNo
     }
     formed.push({ accountId, pushes });
   }
-  await insertNotifications(sql, notifications);
-  for (const { accountId, pushes } of formed) await insertPushes(sql, accountId, pushes, now);
+  const lease = leaser ? new Date(now.getTime() + leaser.leaseMs) : null;
+  const leased: LeasedPush[] = [];
+  try {
+    for (const { accountId, pushes } of formed) {
+      for (const push of pushes) {
+        if (!lease || !leaser!.reserveSlot(accountId)) continue;
+        push.leaseExpiresAt = lease;
+        leased.push({ id: push.id, accountId, body: push.body, attemptCount: 0, leaseExpiresAt: lease });
+      }
+    }
+    await insertNotifications(sql, notifications);
+    for (const { accountId, pushes } of formed) await insertPushes(sql, accountId, pushes, now);
+  } catch (error) {
+    leaser?.releaseSlots(leased);
+    throw error;
+  }
+  const waiting = notifications.some(({ state }) => state === "pending") || formed.some(({ pushes }) => pushes.some((push) => !push.leaseExpiresAt));
+  return { leased, waiting };
 }
 
 // Pushes of at most maxBatch notifications each, in the order given.
@@ -138,7 +172,8 @@ async function formAccountPushes(sql: Sql, accountId: string, take: number, maxB
 }
 
 type PushedNotification = { id: string; deviceId: string; status: string };
-type NewPush<N extends PushedNotification = PushedNotification> = { id: string; kind: string; notifications: N[]; body: string; redeliveryOfId?: string };
+// leaseExpiresAt: written leased for sending (see FormingLeaser), not queued.
+type NewPush<N extends PushedNotification = PushedNotification> = { id: string; kind: string; notifications: N[]; body: string; redeliveryOfId?: string; leaseExpiresAt?: Date };
 
 // Writes pushes of one account and which notifications each carries.
 async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<void> {
@@ -146,8 +181,12 @@ async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
   const createdAt = new Date();
   await sql.insert(
     "pushes",
-    ["id", "account_id", "kind", "redelivery_of_id", "state", "body", "item_count", "attempt_count", "next_attempt_at", "created_at"],
-    pushes.map((push) => [push.id, accountId, push.kind, push.redeliveryOfId ?? null, "queued", push.body, push.notifications.length, 0, now, createdAt]),
+    ["id", "account_id", "kind", "redelivery_of_id", "state", "body", "item_count", "attempt_count", "next_attempt_at", "lease_expires_at", "created_at"],
+    pushes.map((push) => {
+      // A sending push's next_attempt_at is its lease's expiry (see claimIn).
+      const leased = push.leaseExpiresAt ?? null;
+      return [push.id, accountId, push.kind, push.redeliveryOfId ?? null, leased ? "sending" : "queued", push.body, push.notifications.length, 0, leased ?? now, leased, createdAt];
+    }),
   );
   await sql.insert(
     "push_items",

@@ -2,6 +2,8 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice, deleteDevice } from "@/lib/device-events";
+import { deliveryConfigFromEnv } from "@/lib/webhooks/config";
+import { processDispatcher, startProcessDispatcher } from "@/lib/webhooks/dispatcher";
 import { formPushes } from "@/lib/webhooks/pushes";
 import { rotateSigningSecret } from "@/lib/webhooks/settings";
 import { eventually, startReceiver } from "../support/receiver";
@@ -156,5 +158,39 @@ describe("sending slots", () => {
     } finally {
       await Promise.all(receivers.map((receiver) => receiver.close()));
     }
+  });
+});
+
+describe("a status change in a process that delivers", () => {
+  it("hands its push to the process's dispatcher as it is written, within the per-endpoint limit; each push goes out once, in order", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["installed", "compliant"] });
+    const held: (() => void)[] = [];
+    harness.receiver.handle((_request, response) => {
+      held.push(() => response.writeHead(200).end());
+    });
+    const dispatcher = startProcessDispatcher({ config: { ...deliveryConfigFromEnv(), timeoutMs: 2000, concurrencyPerEndpoint: 1 } });
+    try {
+      expect(processDispatcher()).toBe(dispatcher);
+      await createDevice(accountId, { deviceId: "HANDED-1", name: "Laptop", platform: "Windows" }, "api");
+      // Written leased for sending, in the change's own transaction.
+      expect(await pushesOf(accountId)).toMatchObject([{ state: "sending", attemptCount: 0 }]);
+      await harness.receiver.waitForRequests(1);
+
+      // The endpoint's one slot is taken: the next push waits, queued, until the first is answered.
+      await changeDeviceStatus(accountId, "HANDED-1", "compliant", "api");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(harness.receiver.requests).toHaveLength(1);
+      expect((await pushesOf(accountId)).map((push) => push.state)).toEqual(["sending", "queued"]);
+
+      harness.receiver.respondWith(200);
+      held.splice(0).forEach((answer) => answer());
+      const pushes = await eventually(() => pushesOf(accountId), (all) => all.every((push) => push.state === "succeeded"), 5000, "both pushes delivered");
+      const requests = harness.receiver.requests;
+      expect(requests.map((request) => request.headers["webhook-id"])).toEqual(pushes.map((push) => push.id));
+      expect(requests.map((request) => (JSON.parse(request.body) as { status: string }[])[0]!.status)).toEqual(["installed", "compliant"]);
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(processDispatcher()).toBeUndefined();
   });
 });
