@@ -36,8 +36,19 @@ function secretsSent(headers: Record<string, string>): string[] {
 }
 
 // A receiver may echo the request back (debug error pages do): its answer is stored without our secrets.
-function withoutSecrets(text: string | null, secrets: string[]): string | null {
-  return text === null ? null : secrets.reduce((scrubbed, secret) => scrubbed.replaceAll(secret, REDACTED), text);
+// An answer cut at the storage limit may end in the first characters of one: that end goes too.
+function withoutSecrets(text: string | null, secrets: string[], cut = false): string | null {
+  if (text === null) return null;
+  let scrubbed = secrets.reduce((partial, secret) => partial.replaceAll(secret, REDACTED), text);
+  if (!cut) return scrubbed;
+  for (const secret of secrets) {
+    for (let length = Math.min(secret.length - 1, scrubbed.length); length > 0; length--) {
+      if (!scrubbed.endsWith(secret.slice(0, length))) continue;
+      scrubbed = scrubbed.slice(0, -length) + REDACTED;
+      break;
+    }
+  }
+  return scrubbed;
 }
 
 // What the event log keeps of one attempt; `sentHeaders` (unredacted) names the secrets to scrub.
@@ -53,7 +64,7 @@ export function attemptRecord(number: number, url: string, startedAt: Date, stor
     errorClass: result.errorClass,
     errorMessage: withoutSecrets(result.errorMessage, secrets),
     requestHeaders: storedHeaders,
-    responseBody: withoutSecrets(result.responseBody || null, secrets),
+    responseBody: withoutSecrets(result.responseBody || null, secrets, result.responseBodyCut),
   };
 }
 

@@ -22,6 +22,8 @@ export type SendResult = {
   status: number | null;
   durationMs: number;
   responseBody: string;
+  // The answer was longer than responseBody: its end was cut off.
+  responseBodyCut?: boolean;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
 };
@@ -98,7 +100,7 @@ async function readResponseExcerpt(
   body: AsyncIterable<Buffer> & { destroy(): unknown },
   maxBytes: number,
   storedBytes: number,
-): Promise<string> {
+): Promise<{ text: string; cut: boolean }> {
   const decoder = new StringDecoder("utf8"); // holds back a character cut at the storage limit
   let received = 0;
   let stored = "";
@@ -109,7 +111,7 @@ async function readResponseExcerpt(
     if (received >= maxBytes) break; // leaving the loop destroys the stream and its connection
   }
   body.destroy();
-  return stored;
+  return { text: stored, cut: received > storedBytes };
 }
 
 // One client per process (or per worker): the keep-alive pools live in its undici Agent.
@@ -158,15 +160,16 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
         signal: deadline,
       });
       status = response.statusCode;
-      const responseBody = await readResponseExcerpt(response.body, maxResponseBytes, storedResponseBytes);
+      const { text: responseBody, cut: responseBodyCut } = await readResponseExcerpt(response.body, maxResponseBytes, storedResponseBytes);
       // undici returns a kept-alive socket to its pool one event-loop turn after the response ends;
       // waiting that turn lets the next send to this receiver reuse it instead of dialling again.
       await new Promise((resolve) => setImmediate(resolve));
-      if (status >= 200 && status < 300) return result({ ok: true, status, responseBody });
+      if (status >= 200 && status < 300) return result({ ok: true, status, responseBody, responseBodyCut });
       const redirect = status >= 300 && status < 400 ? " (redirects are not followed)" : "";
       return result({
         status,
         responseBody,
+        responseBodyCut,
         errorClass: "http_status",
         errorMessage: `The receiver answered ${status}${redirect}.`,
       });

@@ -69,4 +69,16 @@ describe("a receiver that echoes the request back", () => {
     expect(stored.responseBody).toBe("Bad key [redacted]");
     expect(JSON.stringify(stored)).not.toContain(apiKey);
   });
+
+  it("an answer cut at the 4 KiB the log keeps, across the echoed key, keeps no part of the key", async () => {
+    // 4,090 bytes of page, then the key: the stored 4,096 bytes end in the key's first six characters.
+    receiver.handle((request, response) => void response.writeHead(403, { "content-type": "text/plain" }).end(`${"x".repeat(4090)}${request.headers.authorization} was refused`));
+    const { accountId } = await accountWithWebhook(receiver.url);
+    const before = receiver.requests.length;
+    const result = await sendTestPush(accountId);
+    const apiKey = String(receiver.requests[before]!.headers.authorization);
+    const stored = await db.pushAttempt.findFirstOrThrow({ where: { pushId: result.pushId } });
+    expect(stored.responseBody).toBe(`${"x".repeat(4090)}[redacted]`);
+    expect(stored.responseBody).not.toContain(apiKey.slice(0, 6));
+  });
 });
