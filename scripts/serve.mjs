@@ -83,6 +83,10 @@ async function stop(signal) {
   await Promise.race([gate.idle(), graceOver]);
   // Event streams (they never end by themselves) and whatever outlived the grace period.
   server.closeAllConnections();
+  // What the app registered to finish first (lib/stop-hooks.ts): the in-process dispatcher records
+  // the attempts under way.
+  const hooks = [...(globalThis[Symbol.for("compliance-webhooks.stop-hooks")] ?? [])];
+  await Promise.race([Promise.allSettled(hooks.map((hook) => hook())), graceOver]);
   await app.close().catch((error) => logger.error({ err: error }, "Next.js did not close cleanly"));
   process.exit(signal === "SIGINT" ? 130 : 143);
 }

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isPostgresUrl, sqliteFilePath } from "@/lib/database-url";
 import { checkpointInBackground } from "@/lib/sqlite-checkpoints";
+import { onServerStop } from "@/lib/stop-hooks";
 import { coalesced } from "@/lib/webhooks/coalesced";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
 import { listenForNewWork } from "@/lib/webhooks/pg-notify";
@@ -87,15 +88,19 @@ export function startDelivery(): { dispatcher: Dispatcher; stop: () => Promise<v
   };
 }
 
-// For the web process: starts unless turned off, and finishes attempts under way on SIGTERM.
+// For the web process: starts unless turned off. On SIGTERM it stops claiming at once and finishes
+// the attempts under way; the server awaits that before it exits (lib/stop-hooks.ts), so they are
+// recorded rather than sent again after their lease.
 export function startInProcessDelivery(): void {
   if (!env.DISPATCHER_IN_PROCESS) {
     logger.info("in-process dispatcher is off (DISPATCHER_IN_PROCESS=false); run `npm run worker`");
     // The status changes of the console and the API are still written here.
     const stopCheckpoints = startSqliteCheckpoints();
-    process.once("SIGTERM", () => void stopCheckpoints.then((stop) => stop()));
+    const stop = onServerStop(() => stopCheckpoints.then((stopThread) => stopThread()));
+    process.once("SIGTERM", () => void stop());
     return;
   }
   const delivery = startDelivery();
-  process.once("SIGTERM", () => void delivery.stop());
+  const stop = onServerStop(() => delivery.stop());
+  process.once("SIGTERM", () => void stop());
 }

@@ -24,6 +24,7 @@ const USERS = {
   tokensOwner: { accountName: "Token Shop", plan: "enterprise", email: "owner@tokens.test", name: "Tara Tokens", role: "owner" },
   tokensViewer: { accountName: "Token Shop", email: "viewer@tokens.test", name: "Theo Viewer", role: "viewer" },
   kitOwner: { accountName: "Vendor Kit Co", plan: "enterprise", email: "owner@kit.test", name: "Kim Kit", role: "owner" },
+  stopOwner: { accountName: "Rolling Deploys", plan: "enterprise", email: "owner@deploys.test", name: "Rory Restart", role: "owner" },
   // An account that never gets a token, for the empty state.
   tokensFresh: { accountName: "Tokenless Trust", plan: "standard", email: "owner@tokenless.test", name: "Flo Fresh", role: "owner" },
 } satisfies Record<string, NewUser>;

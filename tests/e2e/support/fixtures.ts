@@ -21,7 +21,8 @@ export type FixtureUser =
   | "tokensOwner"
   | "tokensViewer"
   | "tokensFresh"
-  | "kitOwner";
+  | "kitOwner"
+  | "stopOwner";
 export type E2eFixtures = { users: Record<FixtureUser, Credentials> };
 
 let cached: E2eFixtures | undefined;
