@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isPostgresUrl, sqliteFilePath } from "@/lib/database-url";
 import { checkpointInBackground } from "@/lib/sqlite-checkpoints";
-import { onServerStop } from "@/lib/stop-hooks";
+import { finishBeforeExit } from "@/lib/stop-hooks";
 import { coalesced } from "@/lib/webhooks/coalesced";
 import { startProcessDispatcher, type Dispatcher } from "@/lib/webhooks/dispatcher";
 import { listenForNewWork } from "@/lib/webhooks/pg-notify";
@@ -96,11 +96,9 @@ export function startInProcessDelivery(): void {
     logger.info("in-process dispatcher is off (DISPATCHER_IN_PROCESS=false); run `npm run worker`");
     // The status changes of the console and the API are still written here.
     const stopCheckpoints = startSqliteCheckpoints();
-    const stop = onServerStop(() => stopCheckpoints.then((stopThread) => stopThread()));
-    process.once("SIGTERM", () => void stop());
+    finishBeforeExit(() => stopCheckpoints.then((stop) => stop()));
     return;
   }
   const delivery = startDelivery();
-  const stop = onServerStop(() => delivery.stop());
-  process.once("SIGTERM", () => void stop());
+  finishBeforeExit(() => delivery.stop());
 }
