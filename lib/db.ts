@@ -4,8 +4,10 @@ import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { isPostgresUrl } from "@/lib/database-url";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 
@@ -72,11 +74,29 @@ const sqliteAdapters = (globalForAdapters.sqliteAdapters ??= new WeakMap<PrismaC
 // schema derived from it), and the PostgreSQL client's API is the SQLite one plus provider-only
 // options, so this is the one place where the PostgreSQL client is cast to the app's type.
 export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient {
-  if (isPostgresUrl(url)) return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  if (isPostgresUrl(url)) {
+    // One pool for Prisma and the hot paths' plain SQL (lib/sql.ts), which skips Prisma's query
+    // layer. A caller waits at most 15 s for a connection; an idle pool does not keep the process alive.
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 15_000, allowExitOnIdle: true });
+    pool.on("error", (error) => logger.warn({ err: error.message }, "an idle PostgreSQL connection failed; the pool replaces it"));
+    const client = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
+    postgresPools.set(client, pool);
+    return client;
+  }
   const adapter = new ImmediateTransactionsSqlite({ url, timeout: 10_000 });
   const client = new PrismaClient({ adapter });
   sqliteAdapters.set(client, adapter);
   return client;
+}
+
+const globalForPools = globalThis as unknown as { postgresPools?: WeakMap<PrismaClient, pg.Pool> };
+const postgresPools = (globalForPools.postgresPools ??= new WeakMap<PrismaClient, pg.Pool>());
+
+// The node-postgres pool under a PostgreSQL client.
+export function postgresPoolOf(client: PrismaClient): pg.Pool {
+  const pool = postgresPools.get(client);
+  if (!pool) throw new Error("not a PostgreSQL client");
+  return pool;
 }
 
 // The better-sqlite3 connection under a SQLite client, and the lock its transactions take turns through.

@@ -2,11 +2,13 @@
 // thousands of times a second. Prisma compiles every query anew (about 0.3 ms of CPU each); these run
 // as plain SQL instead, on SQLite as statements prepared once per connection. Everything else stays
 // on Prisma. On SQLite the statements run on the one connection of the process that Prisma also uses
-// (see lib/db.ts), in transactions of their own; on PostgreSQL they go through Prisma's raw queries.
+// (see lib/db.ts), in transactions of their own; on PostgreSQL they run on node-postgres, on the
+// pool Prisma also uses.
 import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { isPostgresUrl } from "@/lib/database-url";
-import { db, sqliteConnectionOf, type Prisma } from "@/lib/db";
+import { db, postgresPoolOf, sqliteConnectionOf, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { walSync, type WalSync } from "@/lib/wal-sync";
 
@@ -77,20 +79,64 @@ function postgresText(text: string): string {
 // PostgreSQL binds at most 65,535 parameters per statement.
 const MAX_PARAMETERS = 30_000;
 
-function postgresSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">): Sql {
-  const sql: Sql = {
-    all: <Row>(text: string, params: SqlParam[] = []) => client.$queryRawUnsafe<Row[]>(postgresText(text), ...params),
-    run: (text, params = []) => client.$executeRawUnsafe(postgresText(text), ...params),
-    insert: async (table, columns, rows) => {
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-      for (let from = 0; from < rows.length; from += perStatement) {
-        const chunk = rows.slice(from, from + perStatement);
-        const values = chunk.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-        await sql.run(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values}`, chunk.flat());
-      }
-    },
+// Inserts through `run`, as many rows per statement as PostgreSQL binds.
+function postgresInsert(run: Sql["run"]): Sql["insert"] {
+  return async (table, columns, rows) => {
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+    for (let from = 0; from < rows.length; from += perStatement) {
+      const chunk = rows.slice(from, from + perStatement);
+      const values = chunk.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
+      await run(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values}`, chunk.flat());
+    }
   };
-  return sql;
+}
+
+// Through a Prisma transaction's raw queries, beside its Prisma calls (sqlTransactionWithPrisma).
+function prismaRawSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">): Sql {
+  const run: Sql["run"] = (text, params = []) => client.$executeRawUnsafe(postgresText(text), ...params);
+  return { all: <Row>(text: string, params: SqlParam[] = []) => client.$queryRawUnsafe<Row[]>(postgresText(text), ...params), run, insert: postgresInsert(run) };
+}
+
+// Values as the columns Prisma creates read them: a DateTime column is a timestamp without time
+// zone holding UTC, so a time goes as UTC text (node-postgres would send the process's local time)
+// and comes back read as UTC; a count (int8) comes back as a number, as it fits.
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === TIMESTAMP_OID) return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+    if (oid === INT8_OID) return Number;
+    return pg.types.getTypeParser(oid, format as "text");
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
+const pgValue = (value: SqlParam) => (value instanceof Date ? value.toISOString() : value);
+
+// Straight on node-postgres: no query compilation, one round trip per statement.
+function pgSql(client: pg.Pool | pg.PoolClient): Sql {
+  const query = (text: string, params: SqlParam[]) => client.query({ text: postgresText(text), values: params.map(pgValue), types: pgTypes });
+  const run: Sql["run"] = async (text, params = []) => (await query(text, params)).rowCount ?? 0;
+  return { all: async <Row>(text: string, params: SqlParam[] = []) => (await query(text, params)).rows as Row[], run, insert: postgresInsert(run) };
+}
+
+async function pgTransaction<T>(work: (sql: Sql) => Promise<T>, { timeout }: TransactionOptions): Promise<T> {
+  const client = await postgresPoolOf(db).connect();
+  let broken: Error | undefined;
+  try {
+    const began = Date.now();
+    await client.query("BEGIN");
+    try {
+      const result = await work(pgSql(client));
+      if (timeout !== undefined && Date.now() - began > timeout) throw new Error(`transaction took longer than ${timeout} ms; rolled back`);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is dropped from the pool, not reused.
+      await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 // What a commit must survive on SQLite.
@@ -109,11 +155,9 @@ type TransactionOptions = {
   durability?: Durability;
   // Longer, and the transaction rolls back instead of committing (readers rely on the bound).
   timeout?: number;
-  // PostgreSQL: how long to wait for a connection of the pool.
-  maxWait?: number;
 };
 
-const prismaOptions = ({ timeout, maxWait }: TransactionOptions) => ({ ...(timeout !== undefined && { timeout }), ...(maxWait !== undefined && { maxWait }) });
+const prismaOptions = ({ timeout }: TransactionOptions) => (timeout !== undefined ? { timeout } : {});
 
 // The log sync of a connection in WAL mode (every migrated database file); null for other journals,
 // whose durable commits keep synchronous = FULL.
@@ -140,7 +184,7 @@ export async function sqlTransaction<T>(work: (sql: Sql) => Promise<T>, options:
 // The same, returning once committed, with when it is on disk: for a group commit, which goes on
 // with the next group while the callers of this one wait for the sync.
 export async function commitSqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<{ result: T; onDisk: Promise<void> }> {
-  if (sqlOnPostgres) return { result: await db.$transaction((tx) => work(postgresSql(tx)), prismaOptions(options)), onDisk: Promise.resolve() };
+  if (sqlOnPostgres) return { result: await pgTransaction(work, options), onDisk: Promise.resolve() };
   const { connection, transactions } = await sqliteConnectionOf(db);
   const durability = options.durability ?? "durable";
   const logSync = durability === "durable" ? walSyncOf(connection) : null;
@@ -191,14 +235,14 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
 
 // A Prisma transaction with plain SQL beside its Prisma calls (the console's less frequent writes).
 export async function sqlTransactionWithPrisma<T>(work: (sql: Sql, tx: Tx) => Promise<T>, options: Omit<TransactionOptions, "durability"> = {}): Promise<T> {
-  if (sqlOnPostgres) return db.$transaction((tx) => work(postgresSql(tx), tx), prismaOptions(options));
+  if (sqlOnPostgres) return db.$transaction((tx) => work(prismaRawSql(tx), tx), prismaOptions(options));
   const { connection } = await sqliteConnectionOf(db);
   return db.$transaction((tx) => work(sqliteSql(connection), tx), prismaOptions(options));
 }
 
 // Statements outside a transaction (reads).
 export async function directSql(): Promise<Sql> {
-  return sqlOnPostgres ? postgresSql(db) : sqliteSql((await sqliteConnectionOf(db)).connection);
+  return sqlOnPostgres ? pgSql(postgresPoolOf(db)) : sqliteSql((await sqliteConnectionOf(db)).connection);
 }
 
 // A time column's value as the provider returns it: text on SQLite, a Date on PostgreSQL.

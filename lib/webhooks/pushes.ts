@@ -398,7 +398,7 @@ export async function settleAttempts(
       for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
       return { outcomes, claimed: claim ? await claimIn(sql, claim) : [] };
     },
-    { durability: "replayable", timeout: 30_000, maxWait: 15_000 },
+    { durability: "replayable", timeout: 30_000 },
   );
   for (const accountId of accountIds) publishPushChange(accountId);
   return settled;

@@ -9,10 +9,10 @@ import { coalescedNotifier, NOTIFY_NEW_WORK_SQL } from "@/lib/webhooks/pg-notify
 const globalForWake = globalThis as unknown as { webhookWake?: EventEmitter; webhookNotifyOthers?: () => void };
 const emitter = (globalForWake.webhookWake ??= new EventEmitter());
 
-// Through the process's own pool (lib/db is loaded only when first needed), never inside a transaction.
-let database: Promise<typeof import("@/lib/db")> | undefined;
+// Through the process's own pool (lib/sql is loaded only when first needed), never inside a transaction.
+let sql: Promise<typeof import("@/lib/sql")> | undefined;
 const notifyOtherProcesses = isPostgresUrl(env.DATABASE_URL)
-  ? (globalForWake.webhookNotifyOthers ??= coalescedNotifier(async () => (await (database ??= import("@/lib/db"))).db.$executeRawUnsafe(NOTIFY_NEW_WORK_SQL)))
+  ? (globalForWake.webhookNotifyOthers ??= coalescedNotifier(async () => (await (await (sql ??= import("@/lib/sql"))).directSql()).run(NOTIFY_NEW_WORK_SQL)))
   : null;
 
 // Call after the transaction that wrote the work has committed.
