@@ -111,9 +111,19 @@ const pgTypes = {
 };
 const pgValue = (value: SqlParam) => (value instanceof Date ? value.toISOString() : value);
 
+// Statements prepared on the server once per connection (parsed and planned once), by text. Bounded:
+// multi-row inserts vary with their row count.
+const MAX_PREPARED = 500;
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED) preparedNames.set(text, (name = `cwc_${preparedNames.size + 1}`));
+  return name;
+}
+
 // Straight on node-postgres: no query compilation, one round trip per statement.
 function pgSql(client: pg.Pool | pg.PoolClient): Sql {
-  const query = (text: string, params: SqlParam[]) => client.query({ text: postgresText(text), values: params.map(pgValue), types: pgTypes });
+  const query = (text: string, params: SqlParam[]) => client.query({ name: preparedName(text), text: postgresText(text), values: params.map(pgValue), types: pgTypes });
   const run: Sql["run"] = async (text, params = []) => (await query(text, params)).rowCount ?? 0;
   return { all: async <Row>(text: string, params: SqlParam[] = []) => (await query(text, params)).rows as Row[], run, insert: postgresInsert(run) };
 }
