@@ -94,8 +94,10 @@ export class Dispatcher implements FormingLeaser {
         if (this.outboxChanged) {
           this.outboxChanged = false;
           // A large backlog is formed a slice per cycle, sending what is formed in between.
-          const formed = await formPushes(this.config);
-          if (formed.pushes > 0) {
+          // What finds a free slot here is sent without a claim; the rest waits queued, for any dispatcher.
+          const formed = await formPushes(this.config, new Date(), this);
+          this.sendLeased(formed.leased);
+          if (formed.pushes > formed.leased.length) {
             this.claimGeneration++;
             signalOtherProcesses();
           }

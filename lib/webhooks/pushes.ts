@@ -48,8 +48,10 @@ let formingResumesAfter = "";
 
 // Turns pending notifications into pushes of at most maxBatch each, one account per push, a slice of
 // accounts per transaction, so a large backlog is formed a slice at a time (`more`) while the pushes
-// already formed are sent.
-export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date()): Promise<{ pushes: number; more: boolean }> {
+// already formed are sent. With a `leaser` (the dispatcher forming them), a push of an account with
+// a free sending slot and no older push queued is written leased to it: `leased`, for it to send
+// without a claim of its own.
+export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date(), leaser?: FormingLeaser): Promise<{ pushes: number; more: boolean; leased: LeasedPush[] }> {
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
   const accounts = await accountsWithPendingNotifications(await directSql(), 1000);
   const inTurn = [...accounts.filter((id) => id > formingResumesAfter), ...accounts.filter((id) => id <= formingResumesAfter)];
@@ -58,8 +60,10 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   let more = false;
   let budgetSpent = false;
   let next = 0;
+  const leased: LeasedPush[] = [];
   while (next < inTurn.length && !budgetSpent) {
     const formedIn: string[] = [];
+    const leasedInSlice: LeasedPush[] = [];
     await sqlTransaction(async (sql) => {
       let inSlice = 0;
       while (next < inTurn.length && inSlice < FORM_CHUNK) {
@@ -69,19 +73,24 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
         }
         const accountId = inTurn[next++]!;
         formingResumesAfter = accountId;
-        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now);
+        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now, leaser);
         inSlice += formed.notifications;
         pushes += formed.pushes;
+        leasedInSlice.push(...formed.leased);
         if (formed.pushes > 0) formedIn.push(accountId);
         if (formed.notifications === take) more = true;
       }
       formedNotifications += inSlice;
-    }, { durability: "durable-before-visible" });
+    }, { durability: "durable-before-visible" }).catch((error: unknown) => {
+      leaser?.releaseSlots(leasedInSlice);
+      throw error;
+    });
+    leased.push(...leasedInSlice);
     for (const accountId of formedIn) publishPushChange(accountId);
     // SQLite calls are synchronous: let answers, timers and the garbage collector in between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { pushes, more };
+  return { pushes, more, leased };
 }
 
 // A dispatcher of this process that takes pushes as they are formed: a push leased to it in the
@@ -118,8 +127,7 @@ export async function writeNotificationsOfChanges(
   }
   const formed: { accountId: string; pushes: NewPush[] }[] = [];
   for (const [accountId, pending] of pendingByAccount) {
-    const waitingPush = await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId]);
-    if (waitingPush.length > 0 || (await hasPendingNotifications(sql, accountId))) continue;
+    if ((await hasQueuedPush(sql, accountId)) || (await hasPendingNotifications(sql, accountId))) continue;
     const pushes = deliveryPushes(pending, maxBatch);
     for (const push of pushes) {
       for (const notification of push.notifications) {
@@ -129,16 +137,8 @@ export async function writeNotificationsOfChanges(
     }
     formed.push({ accountId, pushes });
   }
-  const lease = leaser ? new Date(now.getTime() + leaser.leaseMs) : null;
-  const leased: LeasedPush[] = [];
+  const leased = formed.flatMap(({ accountId, pushes }) => leaseAtForming(pushes, accountId, now, leaser));
   try {
-    for (const { accountId, pushes } of formed) {
-      for (const push of pushes) {
-        if (!lease || !leaser!.reserveSlot(accountId)) continue;
-        push.leaseExpiresAt = lease;
-        leased.push({ id: push.id, accountId, body: push.body, attemptCount: 0, leaseExpiresAt: lease });
-      }
-    }
     await insertNotifications(sql, notifications);
     for (const { accountId, pushes } of formed) await insertPushes(sql, accountId, pushes, now);
   } catch (error) {
@@ -147,6 +147,23 @@ export async function writeNotificationsOfChanges(
   }
   const waiting = notifications.some(({ state }) => state === "pending") || formed.some(({ pushes }) => pushes.some((push) => !push.leaseExpiresAt));
   return { leased, waiting };
+}
+
+async function hasQueuedPush(sql: Sql, accountId: string): Promise<boolean> {
+  return (await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId])).length > 0;
+}
+
+// Marks as leased to `leaser` (to write as sending) the pushes of an account it has a free slot for.
+function leaseAtForming(pushes: NewPush[], accountId: string, now: Date, leaser?: FormingLeaser): LeasedPush[] {
+  if (!leaser) return [];
+  const lease = new Date(now.getTime() + leaser.leaseMs);
+  const leased: LeasedPush[] = [];
+  for (const push of pushes) {
+    if (!leaser.reserveSlot(accountId)) break;
+    push.leaseExpiresAt = lease;
+    leased.push({ id: push.id, accountId, body: push.body, attemptCount: 0, leaseExpiresAt: lease });
+  }
+  return leased;
 }
 
 // Pushes of at most maxBatch notifications each, in the order given.
@@ -159,16 +176,24 @@ function deliveryPushes<N extends PendingNotification>(pending: N[], maxBatch: n
 
 // One account's share of a forming transaction: its pending notifications in pushes, or held while
 // its integration is off.
-async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date): Promise<{ pushes: number; notifications: number }> {
+// `leased`: those written leased to `leaser`, none while an older push of the account waits queued.
+async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date, leaser?: FormingLeaser): Promise<{ pushes: number; notifications: number; leased: LeasedPush[] }> {
   const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
   if (!integration?.enabled) {
     await holdPendingNotifications(sql, accountId);
-    return { pushes: 0, notifications: 0 };
+    return { pushes: 0, notifications: 0, leased: [] };
   }
   const pending = await takePendingNotifications(sql, accountId, take);
   const pushes = deliveryPushes(pending, maxBatch);
-  await createPushes(sql, accountId, pushes, now);
-  return { pushes: pushes.length, notifications: pending.length };
+  const sendNow = leaser && pushes.length > 0 && !(await hasQueuedPush(sql, accountId));
+  const leased = sendNow ? leaseAtForming(pushes, accountId, now, leaser) : [];
+  try {
+    await createPushes(sql, accountId, pushes, now);
+  } catch (error) {
+    leaser?.releaseSlots(leased);
+    throw error;
+  }
+  return { pushes: pushes.length, notifications: pending.length, leased };
 }
 
 type PushedNotification = { id: string; deviceId: string; status: string };

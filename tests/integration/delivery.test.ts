@@ -129,6 +129,24 @@ describe("which push a notification goes out in", () => {
   });
 });
 
+describe("pushes the dispatcher forms", () => {
+  it("are sent as they are formed only when no older push of their account waits: the order holds", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["installed", "compliant"] });
+    // No dispatcher yet: the first push waits queued, and the next notification pending behind it.
+    await createDevice(accountId, { deviceId: "TURN-1", name: "Phone", platform: "Android" }, "api");
+    await changeDeviceStatus(accountId, "TURN-1", "compliant", "api");
+    expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(1);
+
+    // The dispatcher forms the second push with the endpoint's one slot free, yet sends the first first.
+    harness.start({ concurrencyPerEndpoint: 1 });
+    const pushes = await eventually(() => pushesOf(accountId), (all) => all.length === 2 && all.every((push) => push.state === "succeeded"), 5000, "both pushes delivered");
+    // (Earlier tests leave pushes of other accounts to the same receiver.)
+    const requests = harness.receiver.requests.filter((request) => pushes.some((push) => push.id === request.headers["webhook-id"]));
+    expect(requests.map((request) => request.headers["webhook-id"])).toEqual(pushes.map((push) => push.id));
+    expect(requests.map((request) => (JSON.parse(request.body) as { status: string }[])[0]!.status)).toEqual(["installed", "compliant"]);
+  });
+});
+
 describe("sending slots", () => {
   it("fills every slot from a backlog of several accounts, each up to its per-endpoint limit, though one account's pushes come first", async () => {
     const PER_ACCOUNT = 6;
