@@ -2,11 +2,18 @@
 // runs inside the caller's transaction, so the count and the decision are atomic in the database.
 import "server-only";
 import { recordAuditInSql } from "@/lib/audit";
-import type { Sql } from "@/lib/sql";
+import { IN_LIST, listParam, type Sql } from "@/lib/sql";
+import { FOR_UPDATE } from "@/lib/webhooks/pg-claims";
 
-// Any successful attempt resets the count to 0.
-export async function resetFailureCount(sql: Sql, accountId: string): Promise<void> {
-  await sql.run("UPDATE webhook_integrations SET consecutive_failures = 0 WHERE account_id = ? AND consecutive_failures <> 0", [accountId]);
+// The rows are locked in account order, the order a settle takes every integration row in: two
+// workers' settles never wait for each other in a cycle (a deadlock).
+const RESET_FAILURES = `UPDATE webhook_integrations SET consecutive_failures = 0 WHERE account_id IN
+  (SELECT account_id FROM webhook_integrations WHERE account_id ${IN_LIST} AND consecutive_failures <> 0 ORDER BY account_id${FOR_UPDATE})`;
+
+// Any successful attempt resets the count to 0: one statement for the accounts of a settled group.
+export async function resetFailureCounts(sql: Sql, accountIds: Iterable<string>): Promise<void> {
+  const ids = [...accountIds];
+  if (ids.length > 0) await sql.run(RESET_FAILURES, [listParam(ids)]);
 }
 
 // Counts one failed push while the integration is enabled; at the threshold disables it once (the

@@ -6,3 +6,6 @@ import { sqlOnPostgres } from "@/lib/sql";
 
 // Appended to a claim's SELECT: on PostgreSQL, lock the rows and skip those another dispatcher holds.
 export const SKIP_LOCKED = sqlOnPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+
+// Appended to a SELECT that picks rows to update: on PostgreSQL, lock them in the SELECT's order.
+export const FOR_UPDATE = sqlOnPostgres ? " FOR UPDATE" : "";

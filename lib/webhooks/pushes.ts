@@ -7,7 +7,7 @@ import { newTimeOrderedId } from "@/lib/ids";
 import { directSql, IN_LIST, listParam, NOT_IN_LIST, sqlTransaction, sqlTransactionWithPrisma, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
-import { countFailedPush, resetFailureCount } from "@/lib/webhooks/failures";
+import { countFailedPush, resetFailureCounts } from "@/lib/webhooks/failures";
 import { publishPushChange } from "@/lib/webhooks/live";
 import { SKIP_LOCKED } from "@/lib/webhooks/pg-claims";
 import {
@@ -378,7 +378,9 @@ export async function settleAttempts(
     async (sql) => {
       const enabledRows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
       const enabled = new Set(enabledRows.map((row) => row.account_id));
-      const failuresReset = new Set<string>();
+      // Accounts with a success to reset the failure count of: written in one statement at the end,
+      // or before a failure is counted (in account order, as resetFailureCounts locks the rows).
+      const resetDue = new Set<string>();
       const attempts: SqlParam[][] = [];
       const notificationStates = { delivered: [] as string[], failed: [] as string[], held: [] as string[] };
       const outcomes: PushOutcome[] = new Array(settlements.length);
@@ -402,11 +404,10 @@ export async function settleAttempts(
         }
         if (attempt) attempts.push(attemptRow(push.id, push.accountId, attempt));
         let disabledIntegration = false;
-        if (state === "succeeded" && !failuresReset.has(push.accountId)) {
-          await resetFailureCount(sql, push.accountId);
-          failuresReset.add(push.accountId);
-        } else if (state === "failed") {
-          failuresReset.delete(push.accountId);
+        if (state === "succeeded") resetDue.add(push.accountId);
+        else if (state === "failed") {
+          await resetFailureCounts(sql, resetDue);
+          resetDue.clear();
           const counted = await countFailedPush(sql, push.accountId, config.disableAfterFailures, now);
           if (!counted.counted) {
             state = "held";
@@ -419,6 +420,7 @@ export async function settleAttempts(
         if (state !== "retrying") notificationStates[state === "succeeded" ? "delivered" : state].push(push.id);
         outcomes[index] = { state, disabledIntegration };
       }
+      await resetFailureCounts(sql, resetDue);
       await sql.insert("push_attempts", ATTEMPT_COLUMNS, attempts);
       for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
       return { outcomes, claimed: claim ? await claimIn(sql, claim) : [] };

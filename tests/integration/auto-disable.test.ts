@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice } from "@/lib/device-events";
+import { claimDuePushes, formPushes, settleAttempts } from "@/lib/webhooks/pushes";
 import { getWebhookSettings, setWebhookEnabled } from "@/lib/webhooks/settings";
 import { eventually } from "../support/receiver";
 import { accountWithWebhook, useDeliveryHarness } from "../support/webhook-fixtures";
@@ -88,5 +89,37 @@ describe("automatic disable after consecutive failed pushes", () => {
       30_000,
       "the change made while disabled is delivered",
     );
+  });
+});
+
+describe("the failure count within one settled group", () => {
+  it("follows the group's order per account: a success resets what came before it, and failures after it count from 0", async () => {
+    const first = await accountWithWebhook(harness.receiver.url);
+    const second = await accountWithWebhook(harness.receiver.url);
+    await db.webhookIntegration.update({ where: { accountId: first.accountId }, data: { consecutiveFailures: 5 } });
+    await db.webhookIntegration.update({ where: { accountId: second.accountId }, data: { consecutiveFailures: 3 } });
+    // Queued pushes of one notification each (no dispatcher), leased as a dispatcher would lease them.
+    await enroll(first.accountId, 3, "ORDER");
+    await enroll(second.accountId, 1, "ORDER");
+    await formPushes({ maxBatch: 1 });
+    const leased = await claimDuePushes({ limit: 1000, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date() });
+    const ofFirst = leased.filter((push) => push.accountId === first.accountId);
+    const ofSecond = leased.filter((push) => push.accountId === second.accountId);
+    expect([ofFirst.length, ofSecond.length]).toEqual([3, 1]);
+
+    const attempt = (ok: boolean) => ({ number: 1, url: harness.receiver.url, startedAt: new Date(), durationMs: 3, ok, statusCode: ok ? 200 : 500, errorClass: ok ? null : "http_status", errorMessage: null, requestHeaders: {}, responseBody: null });
+    const { outcomes } = await settleAttempts(
+      [
+        { push: ofFirst[0]!, attempt: attempt(false) },
+        { push: ofSecond[0]!, attempt: attempt(true) },
+        { push: ofFirst[1]!, attempt: attempt(true) },
+        { push: ofFirst[2]!, attempt: attempt(false) },
+      ],
+      { retryDelaysMs: [], disableAfterFailures: 100 },
+    );
+    expect(outcomes.map((outcome) => outcome.state)).toEqual(["failed", "succeeded", "succeeded", "failed"]);
+    // First account: 5, one failure (6), a success (0), one failure (1).
+    expect(await integration(first.accountId)).toMatchObject({ consecutiveFailures: 1, enabled: true });
+    expect(await integration(second.accountId)).toMatchObject({ consecutiveFailures: 0, enabled: true });
   });
 });
