@@ -128,12 +128,14 @@ function pgSql(client: pg.Pool | pg.PoolClient): Sql {
   return { all: async <Row>(text: string, params: SqlParam[] = []) => (await query(text, params)).rows as Row[], run, insert: postgresInsert(run) };
 }
 
-async function pgTransaction<T>(work: (sql: Sql) => Promise<T>, { timeout }: TransactionOptions): Promise<T> {
+async function pgTransaction<T>(work: (sql: Sql) => Promise<T>, { timeout, durability }: TransactionOptions): Promise<T> {
   const client = await postgresPoolOf(db).connect();
   let broken: Error | undefined;
   try {
     const began = Date.now();
-    await client.query("BEGIN");
+    // A replayable commit does not wait for the log's flush; the server keeps commits in order, so a
+    // crash loses at most the last few (their pushes go out again under the same webhook-id).
+    await client.query(durability === "replayable" ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
     try {
       const result = await work(pgSql(client));
       if (timeout !== undefined && Date.now() - began > timeout) throw new Error(`transaction took longer than ${timeout} ms; rolled back`);
@@ -159,6 +161,8 @@ async function pgTransaction<T>(work: (sql: Sql) => Promise<T>, { timeout }: Tra
 // - "replayable": the process crashing, not the machine (the sync is left to the next durable commit
 //   or checkpoint), for the delivery bookkeeping, leases and attempts, whose loss only makes a push go
 //   out again under the same webhook-id.
+// On PostgreSQL a commit is on disk when it returns, but for a replayable one (an asynchronous
+// commit: a crash of the server loses at most the last fraction of a second of them).
 export type Durability = "durable" | "durable-before-visible" | "replayable";
 
 type TransactionOptions = {
