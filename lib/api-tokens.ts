@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { directSql, timeOf } from "@/lib/sql";
 
 export const API_SCOPES = ["devices:read", "devices:write", "webhook:read", "webhook:write", "logs:read"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -129,16 +130,38 @@ export async function revokeApiToken(accountId: string, tokenId: string, actor: 
   });
 }
 
+type CallerRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string;
+  expires_at: unknown;
+  last_used_at: unknown;
+  revoked_at: unknown;
+  account_id: string;
+  account_name: string;
+  account_plan: string;
+};
+// Read on every API request, so a prepared statement rather than a Prisma query.
+const CALLER_OF_TOKEN = `SELECT t.id, t.name, t.prefix, t.scopes, t.expires_at, t.last_used_at, t.revoked_at,
+    a.id AS account_id, a.name AS account_name, a.plan AS account_plan
+  FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?`;
+
 // The caller behind a bearer token, or null when the token is unknown, revoked or expired.
 export async function authenticateApiToken(token: string, now = new Date()): Promise<ApiCaller | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { account: { select: { id: true, name: true, plan: true } } },
-  });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+  const [row] = await (await directSql()).all<CallerRow>(CALLER_OF_TOKEN, [hashToken(token)]);
+  if (!row || row.revoked_at !== null) return null;
+  const expiresAt = timeOf(row.expires_at);
+  if (expiresAt && expiresAt <= now) return null;
+  const lastUsedAt = timeOf(row.last_used_at);
+  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { tokenId: row.id, scopes: parseScopes(row.scopes), account: row.account, actor: `api:${row.name} (${row.prefix}…)` };
+  return {
+    tokenId: row.id,
+    scopes: parseScopes(row.scopes),
+    account: { id: row.account_id, name: row.account_name, plan: row.account_plan },
+    actor: `api:${row.name} (${row.prefix}…)`,
+  };
 }

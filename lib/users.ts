@@ -7,6 +7,7 @@ import { normalizeEmail } from "@/lib/auth/throttle";
 import { PLANS, type Plan } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import { db, type Prisma } from "@/lib/db";
+import { directSql } from "@/lib/sql";
 
 export const newUserSchema = z.object({
   accountName: z.string().trim().min(2).max(80),
@@ -27,12 +28,16 @@ export function findUserByEmail(email: string) {
   return db.user.findUnique({ where: { email: normalizeEmail(email) } });
 }
 
-// The user behind a session, with the account it belongs to; null once the user is removed.
-export function findSessionUser(userId: string) {
-  return db.user.findUnique({
-    where: { id: userId },
-    select: { id: true, email: true, name: true, role: true, account: { select: { id: true, name: true, plan: true } } },
-  });
+export type SessionUser = { id: string; email: string; name: string; role: string; account: { id: string; name: string; plan: string } };
+type SessionUserRow = { id: string; email: string; name: string; role: string; account_id: string; account_name: string; account_plan: string };
+const SESSION_USER = `SELECT u.id, u.email, u.name, u.role, a.id AS account_id, a.name AS account_name, a.plan AS account_plan
+  FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = ?`;
+
+// The user behind a session, with the account it belongs to; null once the user is removed. Read on
+// every page, so a prepared statement rather than a Prisma query.
+export async function findSessionUser(userId: string): Promise<SessionUser | null> {
+  const [row] = await (await directSql()).all<SessionUserRow>(SESSION_USER, [userId]);
+  return row ? { id: row.id, email: row.email, name: row.name, role: row.role, account: { id: row.account_id, name: row.account_name, plan: row.account_plan } } : null;
 }
 
 export function listUsers(accountId: string) {
