@@ -11,6 +11,12 @@ const CLOCK_TOLERANCE_SECONDS = 15;
 // next-auth's HKDF "info"; a non-empty salt is appended to it.
 const KEY_INFO = "NextAuth.js Generated Encryption Key";
 
+// next-auth's session cookie: "__Secure-" prefixed when the console is served over https, and split
+// into numbered chunks (".0", ".1", …) when it would exceed a cookie's size.
+export const SESSION_COOKIE = "next-auth.session-token";
+const SESSION_COOKIE_NAME = /^(?:__Secure-)?next-auth\.session-token(?:\.\d+)?$/;
+export const isSessionCookieName = (name: string) => SESSION_COOKIE_NAME.test(name);
+
 const derivedKeys = new Map<string, Uint8Array>();
 
 // The same key next-auth's encode and decode derive (HKDF-SHA256, 32 bytes), derived once.

@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { authOptions } from "@/lib/auth/options";
-import { decodeSessionToken } from "@/lib/auth/session-token";
+import { decodeSessionToken, SESSION_COOKIE } from "@/lib/auth/session-token";
 import { canManageSettings, isRole, type Role } from "@/lib/auth/roles";
 import type { Plan } from "@/lib/accounts";
 import { PERMISSION_DENIED, type FormState } from "@/lib/form-state";
@@ -20,11 +20,8 @@ export type CurrentUser = {
   account: { id: string; name: string; plan: Plan };
 };
 
-// next-auth's session cookie: "__Secure-" prefixed when the console is served over https (a browser
-// keeps such a cookie only from https, so either name is safe to read), split into numbered chunks
-// when it would exceed a cookie's size.
-const SESSION_COOKIE = "next-auth.session-token";
 
+// Either name is safe to read: a browser keeps a "__Secure-" cookie only from https.
 async function sessionToken(): Promise<string | undefined> {
   const jar = await cookies();
   for (const name of [`__Secure-${SESSION_COOKIE}`, SESSION_COOKIE]) {

@@ -2,7 +2,7 @@
 // the contract says, odd unicode, markup in device text and malformed paths. Each case is one test: a
 // clear 4xx naming the field (or a field error from the settings service), never a 500, and nothing stored.
 import dns from "node:dns";
-import { NextRequest, type NextFetchEvent } from "next/server";
+import { NextRequest } from "next/server";
 import { isValidElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -548,8 +548,7 @@ describe("markup and script in device ids and names", () => {
 });
 
 describe("malformed percent-encoding in a path", () => {
-  const event = {} as NextFetchEvent;
-  const ask = (path: string) => proxy(new NextRequest(`http://127.0.0.1:3000${path}`), event) as Promise<Response> | Response;
+  const ask = (path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`http://127.0.0.1:3000${path}`, { headers }));
 
   const malformed = [
     { name: "a truncated escape in an API path", path: "/api/v1/devices/%E0%A4%A" },
@@ -575,8 +574,19 @@ describe("malformed percent-encoding in a path", () => {
   it("well-formed escapes pass on to the API, and console pages still need a sign-in", async () => {
     const api = await ask("/api/v1/devices/caf%C3%A9%20%2F%20bar");
     expect(api.headers.get("x-middleware-next")).toBe("1");
-    const page = await ask("/devices/caf%C3%A9");
+    const page = await ask("/devices/caf%C3%A9?status=compliant");
     expect(page.status).toBe(307);
-    expect(page.headers.get("location")).toMatch(/\/signin\?callbackUrl=/);
+    const location = new URL(page.headers.get("location")!);
+    expect(`${location.pathname}${location.search}`).toBe("/signin?callbackUrl=%2Fdevices%2Fcaf%25C3%25A9%3Fstatus%3Dcompliant");
+  });
+
+  // The page itself verifies the session (tests/e2e/auth.spec.ts: a removed user's session is refused).
+  it("passes a console page on to the page's own session check only with a session cookie, whole or chunked", async () => {
+    for (const cookie of ["next-auth.session-token=x", "__Secure-next-auth.session-token=x", "next-auth.session-token.0=x; next-auth.session-token.1=y"]) {
+      expect((await ask("/dashboard", { cookie })).headers.get("x-middleware-next"), cookie).toBe("1");
+    }
+    for (const cookie of ["next-auth.csrf-token=x", "next-auth.session-token-old=x", "xnext-auth.session-token=x"]) {
+      expect((await ask("/dashboard", { cookie })).status, cookie).toBe(307);
+    }
   });
 });
