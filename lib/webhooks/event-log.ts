@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
+import { directSql, IN_LIST, listParam, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import { isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE } from "@/lib/device-events";
 import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
@@ -26,14 +27,17 @@ export type PushFilter = z.infer<typeof pushFilterSchema>;
 export const PUSH_PAGE_SIZE = 50;
 export const LOG_PAGE_SIZE = 50;
 
-function statusWhere(httpStatus: string | undefined): Prisma.PushWhereInput {
-  if (!httpStatus) return {};
-  if (httpStatus === "none") return { lastStatusCode: null, attemptCount: { gt: 0 } };
+// A condition of a push list's WHERE, on the pushes table as `p`, with its parameters.
+type Condition = [text: string, params: SqlParam[]];
+
+function statusCondition(httpStatus: string | undefined): Condition[] {
+  if (!httpStatus) return [];
+  if (httpStatus === "none") return [["p.last_status_code IS NULL AND p.attempt_count > 0", []]];
   if (httpStatus.endsWith("xx")) {
     const base = Number(httpStatus[0]) * 100;
-    return { lastStatusCode: { gte: base, lt: base + 100 } };
+    return [["p.last_status_code >= ? AND p.last_status_code < ?", [base, base + 100]]];
   }
-  return { lastStatusCode: Number(httpStatus) };
+  return [["p.last_status_code = ?", [Number(httpStatus)]]];
 }
 
 // How far a push's id time may be from its created_at (both are taken as the push is written).
@@ -41,16 +45,69 @@ const ID_TIME_MARGIN_MS = 60_000;
 
 // The time range on created_at, as shown (to is inclusive). A slightly wider id range lets the
 // (account, id) index narrow the rows first, since push ids are time-ordered.
-function timeRangeWhere(from: Date | undefined, to: Date | undefined): Prisma.PushWhereInput {
-  if (!from && !to) return {};
-  const idFrom = from && messageIdLowerBound(new Date(from.getTime() - ID_TIME_MARGIN_MS));
-  const idTo = to && messageIdLowerBound(new Date(to.getTime() + ID_TIME_MARGIN_MS));
-  return { id: { gte: idFrom, lt: idTo }, createdAt: { gte: from, lte: to } };
+function timeRangeConditions(from: Date | undefined, to: Date | undefined, id: string): Condition[] {
+  const conditions: Condition[] = [];
+  if (from) conditions.push([`${id} >= ? AND p.created_at >= ?`, [messageIdLowerBound(new Date(from.getTime() - ID_TIME_MARGIN_MS)), from]]);
+  if (to) conditions.push([`${id} < ? AND p.created_at <= ?`, [messageIdLowerBound(new Date(to.getTime() + ID_TIME_MARGIN_MS)), to]]);
+  return conditions;
 }
 
-// Every filter but the device, which keysetWhere applies.
-function pushWhere(accountId: string, filter: PushFilter): Prisma.PushWhereInput {
-  return { accountId, state: filter.result, ...statusWhere(filter.httpStatus), AND: [timeRangeWhere(filter.from, filter.to)] };
+// Every filter but the device, and the page's bound. `id`: the column the id ranges bound (an index's
+// leading push id: the pushes' own, or a device's push items').
+function pushConditions(accountId: string, filter: PushFilter, bound: PageRequest, id = "p.id"): Condition[] {
+  return [
+    ["p.account_id = ?", [accountId]],
+    ...(filter.result ? [["p.state = ?", [filter.result]] as Condition] : []),
+    ...statusCondition(filter.httpStatus),
+    ...timeRangeConditions(filter.from, filter.to, id),
+    ...(bound.before ? [[`${id} < ?`, [bound.before]] as Condition] : []),
+    ...(bound.after ? [[`${id} > ?`, [bound.after]] as Condition] : []),
+  ];
+}
+
+const whereOf = (conditions: Condition[]) => conditions.map(([text]) => text).join(" AND ");
+const paramsOf = (conditions: Condition[]) => conditions.flatMap(([, params]) => params);
+
+const PUSH_COLUMNS = ["id", "account_id", "kind", "redelivery_of_id", "state", "body", "item_count", "attempt_count", "next_attempt_at", "lease_expires_at", "last_status_code", "last_error_class", "last_duration_ms", "created_at", "completed_at"];
+const SELECT_PUSH = `SELECT ${PUSH_COLUMNS.map((column) => `p.${column}`).join(", ")} FROM pushes p`;
+type PushRow = {
+  id: string;
+  account_id: string;
+  kind: string;
+  redelivery_of_id: string | null;
+  state: string;
+  body: string;
+  item_count: number;
+  attempt_count: number;
+  next_attempt_at: unknown;
+  lease_expires_at: unknown;
+  last_status_code: number | null;
+  last_error_class: string | null;
+  last_duration_ms: number | null;
+  created_at: unknown;
+  completed_at: unknown;
+};
+const numberOrNull = (value: number | null) => (value === null ? null : Number(value));
+
+// A push as the console and the API show it (the fields Prisma's Push model names).
+function pushOf(row: PushRow) {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind,
+    redeliveryOfId: row.redelivery_of_id,
+    state: row.state,
+    body: row.body,
+    itemCount: Number(row.item_count),
+    attemptCount: Number(row.attempt_count),
+    nextAttemptAt: timeOf(row.next_attempt_at),
+    leaseExpiresAt: timeOf(row.lease_expires_at),
+    lastStatusCode: numberOrNull(row.last_status_code),
+    lastErrorClass: row.last_error_class,
+    lastDurationMs: numberOrNull(row.last_duration_ms),
+    createdAt: timeOf(row.created_at)!,
+    completedAt: timeOf(row.completed_at),
+  };
 }
 
 // Which page of a newest-first list: `before` a key continues to older rows, `after` one goes back
@@ -86,28 +143,52 @@ export function isPushId(value: string): boolean {
   return PUSH_ID.test(value);
 }
 
-// Which pushes one keyset read returns: the filter's, older than `before` or newer than `after`.
-// With a device filter, the device's push items lead (an index range by device and push id) and only
-// their pushes are checked against the other filters, for at most `take` of them: an EXISTS per push
-// would read a large account's whole log to find a device with few pushes.
-async function keysetWhere(accountId: string, filter: PushFilter, bound: PageRequest, take: number): Promise<Prisma.PushWhereInput> {
-  const where: Prisma.PushWhereInput = { AND: [pushWhere(accountId, filter), bound.before ? { id: { lt: bound.before } } : {}, bound.after ? { id: { gt: bound.after } } : {}] };
-  if (!filter.deviceId) return where;
-  const pushes = await db.pushItem.groupBy({ by: ["pushId"], where: { deviceId: filter.deviceId, push: { is: where } }, orderBy: { pushId: bound.after ? "asc" : "desc" }, take });
-  return { id: { in: pushes.map((push) => push.pushId) } };
+// The pushes one keyset read returns: the filter's, older than `before` (newest first) or newer than
+// `after` (oldest first). With a device filter, the device's push items lead (an index range by
+// device and push id) and only their pushes are checked against the other filters, for at most
+// `take` of them: an EXISTS per push would read a large account's whole log to find a device with few
+// pushes. Plain SQL: the log is read on every page view and API call, and Prisma cost several times
+// the reads themselves.
+async function readPushes(sql: Sql, accountId: string, filter: PushFilter, bound: PageRequest, take: number): Promise<PushRow[]> {
+  const order = bound.after ? "ASC" : "DESC";
+  if (!filter.deviceId) {
+    const conditions = pushConditions(accountId, filter, bound);
+    return sql.all<PushRow>(`${SELECT_PUSH} WHERE ${whereOf(conditions)} ORDER BY p.id ${order} LIMIT ?`, [...paramsOf(conditions), take]);
+  }
+  const conditions = pushConditions(accountId, filter, bound, "i.push_id");
+  const ids = await sql.all<{ push_id: string }>(
+    `SELECT i.push_id FROM push_items i JOIN pushes p ON p.id = i.push_id
+      WHERE i.device_id = ? AND ${whereOf(conditions)} GROUP BY i.push_id ORDER BY i.push_id ${order} LIMIT ?`,
+    [filter.deviceId, ...paramsOf(conditions), take],
+  );
+  if (ids.length === 0) return [];
+  return sql.all<PushRow>(`${SELECT_PUSH} WHERE p.id ${IN_LIST} ORDER BY p.id ${order}`, [listParam(ids.map((row) => row.push_id))]);
+}
+
+// The devices and statuses a push carried, in the order of its notifications: all of them, or the
+// first few of each push (what a list shows).
+const ITEMS_OF_PUSHES = `SELECT push_id, device_id, status FROM push_items WHERE push_id ${IN_LIST} ORDER BY push_id, notification_id`;
+const LISTED_ITEMS = 5;
+const FIRST_ITEMS_OF_PUSHES = `SELECT push_id, device_id, status FROM (
+    SELECT push_id, device_id, status, notification_id, ROW_NUMBER() OVER (PARTITION BY push_id ORDER BY notification_id) AS n
+    FROM push_items WHERE push_id ${IN_LIST}) first_items
+  WHERE n <= ${LISTED_ITEMS} ORDER BY push_id, notification_id`;
+type PushItemRow = { push_id: string; device_id: string; status: string };
+
+async function withItems(sql: Sql, rows: PushRow[], statement: string) {
+  const items = new Map<string, { deviceId: string; status: string }[]>(rows.map((row) => [row.id, []]));
+  if (rows.length > 0) {
+    for (const item of await sql.all<PushItemRow>(statement, [listParam([...items.keys()])])) items.get(item.push_id)?.push({ deviceId: item.device_id, status: item.status });
+  }
+  return rows.map((row) => ({ ...pushOf(row), items: items.get(row.id)! }));
 }
 
 // One page of pushes, newest first, with up to 5 devices each (itemCount says how many in all).
 export async function listPushPage(accountId: string, filter: PushFilter, request: PageRequest = {}, limit = PUSH_PAGE_SIZE) {
   const bounded = { before: request.before && isPushId(request.before) ? request.before : undefined, after: request.after && isPushId(request.after) ? request.after : undefined };
-  const page = await readKeysetPage(bounded, limit, async (bound, take) =>
-    db.push.findMany({
-      where: await keysetWhere(accountId, filter, bound, take),
-      orderBy: { id: bound.after ? "asc" : "desc" },
-      take,
-      include: { items: { select: { deviceId: true, status: true }, take: 5 } },
-    }), (push) => push.id);
-  return { pushes: page.rows, older: page.older, newer: page.newer };
+  const sql = await directSql();
+  const page = await readKeysetPage(bounded, limit, (bound, take) => readPushes(sql, accountId, filter, bound, take), (push) => push.id);
+  return { pushes: await withItems(sql, page.rows, FIRST_ITEMS_OF_PUSHES), older: page.older, newer: page.newer };
 }
 
 // One page of pushes, newest first; pass the previous page's nextCursor to continue.
@@ -116,18 +197,48 @@ export async function listPushes(accountId: string, filter: PushFilter, cursor?:
   return { pushes: page.pushes, nextCursor: page.older };
 }
 
+type AttemptRow = {
+  id: string;
+  number: number;
+  url: string;
+  started_at: unknown;
+  duration_ms: number;
+  status_code: number | null;
+  error_class: string | null;
+  error_message: string | null;
+  request_headers: string;
+  response_body: string | null;
+};
+const ATTEMPTS_OF_PUSH = `SELECT id, number, url, started_at, duration_ms, status_code, error_class, error_message, request_headers, response_body
+  FROM push_attempts WHERE push_id = ? ORDER BY number`;
+const REDELIVERIES_OF_PUSH = "SELECT id, state, created_at FROM pushes WHERE redelivery_of_id = ? AND account_id = ? ORDER BY id";
+
 // One push with every attempt; null when it does not exist in this account.
 export async function getPush(accountId: string, pushId: string) {
-  const push = await db.push.findFirst({
-    where: { id: pushId, accountId },
-    include: { attempts: { orderBy: { number: "asc" } }, items: { select: { deviceId: true, status: true, notificationId: true } } },
-  });
-  if (!push) return null;
-  const redeliveries = await db.push.findMany({ where: { redeliveryOfId: push.id, accountId }, select: { id: true, state: true, createdAt: true }, orderBy: { id: "asc" } });
+  const sql = await directSql();
+  const [row] = await sql.all<PushRow>(`${SELECT_PUSH} WHERE p.id = ? AND p.account_id = ?`, [pushId, accountId]);
+  if (!row) return null;
+  const [attempts, items, redeliveries] = await Promise.all([
+    sql.all<AttemptRow>(ATTEMPTS_OF_PUSH, [row.id]),
+    sql.all<PushItemRow & { notification_id: string }>("SELECT device_id, status, notification_id FROM push_items WHERE push_id = ? ORDER BY notification_id", [row.id]),
+    sql.all<{ id: string; state: string; created_at: unknown }>(REDELIVERIES_OF_PUSH, [row.id, accountId]),
+  ]);
   return {
-    ...push,
-    redeliveries,
-    attempts: push.attempts.map((attempt) => ({ ...attempt, requestHeaders: JSON.parse(attempt.requestHeaders) as Record<string, string> })),
+    ...pushOf(row),
+    items: items.map((item) => ({ deviceId: item.device_id, status: item.status, notificationId: item.notification_id })),
+    redeliveries: redeliveries.map((redelivery) => ({ id: redelivery.id, state: redelivery.state, createdAt: timeOf(redelivery.created_at)! })),
+    attempts: attempts.map((attempt) => ({
+      id: attempt.id,
+      number: Number(attempt.number),
+      url: attempt.url,
+      startedAt: timeOf(attempt.started_at)!,
+      durationMs: Number(attempt.duration_ms),
+      statusCode: numberOrNull(attempt.status_code),
+      errorClass: attempt.error_class,
+      errorMessage: attempt.error_message,
+      requestHeaders: JSON.parse(attempt.request_headers) as Record<string, string>,
+      responseBody: attempt.response_body,
+    })),
   };
 }
 
@@ -237,10 +348,8 @@ export function csvLine(cells: readonly (string | number | null | undefined)[]):
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
-type CsvPush = Prisma.PushGetPayload<{ include: { items: { select: { deviceId: true; status: true } } } }>;
-
 // device_ids and statuses list every notification of the push in the same order, separated by "; ".
-function pushCsvLine(push: CsvPush): string {
+function pushCsvLine(push: Awaited<ReturnType<typeof withItems>>[number]): string {
   return csvLine([
     push.createdAt.toISOString(),
     push.id,
@@ -265,12 +374,8 @@ export function pushesCsvStream(accountId: string, filter: PushFilter, pageSize 
       controller.enqueue(encoder.encode(csvLine(PUSH_CSV_COLUMNS)));
     },
     async pull(controller) {
-      const rows = await db.push.findMany({
-        where: await keysetWhere(accountId, filter, { before: cursor }, pageSize),
-        orderBy: { id: "desc" },
-        take: pageSize,
-        include: { items: { select: { deviceId: true, status: true }, orderBy: { notificationId: "asc" } } },
-      });
+      const sql = await directSql();
+      const rows = await withItems(sql, await readPushes(sql, accountId, filter, { before: cursor }, pageSize), ITEMS_OF_PUSHES);
       if (rows.length > 0) controller.enqueue(encoder.encode(rows.map(pushCsvLine).join("")));
       cursor = rows.at(-1)?.id;
       if (rows.length < pageSize) controller.close();

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
-import { createDevice } from "@/lib/device-events";
-import { deleteExpiredLogs, getPush, listPushes, pushFilterSchema, type PushFilter } from "@/lib/webhooks/event-log";
+import { changeDeviceStatus, createDevice } from "@/lib/device-events";
+import { deleteExpiredLogs, getPush, listPushes, pushesCsvStream, pushFilterSchema, type PushFilter } from "@/lib/webhooks/event-log";
 import { formPushes } from "@/lib/webhooks/pushes";
 import { saveWebhookSettings, setWebhookEnabled } from "@/lib/webhooks/settings";
 import { sendTestPush } from "@/lib/webhooks/test-push";
@@ -266,5 +266,40 @@ describe("retention", () => {
     const kept = (await listPushes(accountId, { result: "failed" })).pushes;
     expect(kept).toHaveLength(16);
     expect((await getPush(accountId, kept[0]!.id))!.attempts).toHaveLength(1);
+  });
+});
+
+describe("Event Log > Webhook: a push of several notifications", () => {
+  it("lists its first 5 devices in notification order (the CSV all of them), and a device filter finds it once though it carries the device twice", async () => {
+    const account = await accountWithWebhook(harness.receiver.url);
+    answerByDevice();
+    // With no dispatcher, the first change's push waits queued and the next five wait pending for it.
+    await enroll(account.id, { OK: 4 }, "M");
+    await changeDeviceStatus(account.id, "OK-M2", "compliant", "api");
+    await changeDeviceStatus(account.id, "OK-M3", "non_compliant", "api");
+    await changeDeviceStatus(account.id, "OK-M4", "compliant", "api");
+    const dispatcher = harness.start({ retryDelaysMs: [], maxBatch: 10 });
+    await settledCount(account.id, 2);
+    await dispatcher.stop();
+    harness.dispatcher = undefined;
+
+    const carried = await db.notification.findMany({ where: { accountId: account.id, deviceId: { not: "OK-M1" } }, orderBy: { id: "asc" } });
+    const expected = carried.map((notification) => ({ deviceId: notification.deviceId, status: notification.status }));
+    expect(expected).toHaveLength(6);
+    const [batch, single] = (await listPushes(account.id, {})).pushes;
+    expect(single).toMatchObject({ itemCount: 1, items: [{ deviceId: "OK-M1", status: "installed" }] });
+    expect(batch).toMatchObject({ itemCount: 6, state: "succeeded", lastStatusCode: 200, attemptCount: 1 });
+    expect(batch!.items).toEqual(expected.slice(0, 5));
+
+    const byDevice = await listPushes(account.id, { deviceId: "OK-M2" });
+    expect(byDevice.pushes.map((push) => push.id)).toEqual([batch!.id]);
+    expect(byDevice.nextCursor).toBeNull();
+    expect((await listPushes(account.id, { deviceId: "OK-M2", from: new Date(Date.now() + DAY_MS) })).pushes).toEqual([]);
+
+    const csv = await new Response(pushesCsvStream(account.id, {})).text();
+    const batchLine = csv.split("\r\n").find((line) => line.includes(batch!.id))!;
+    expect(batchLine).toContain(expected.map((item) => item.deviceId).join("; "));
+    expect(batchLine).toContain(expected.map((item) => item.status).join("; "));
+    expect((await getPush(account.id, batch!.id))!.items.map(({ deviceId, status }) => ({ deviceId, status }))).toEqual(expected);
   });
 });
