@@ -73,10 +73,9 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
         }
         const accountId = inTurn[next++]!;
         formingResumesAfter = accountId;
-        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now, leaser);
+        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now, leaser, leasedInSlice);
         inSlice += formed.notifications;
         pushes += formed.pushes;
-        leasedInSlice.push(...formed.leased);
         if (formed.pushes > 0) formedIn.push(accountId);
         if (formed.notifications === take) more = true;
       }
@@ -175,25 +174,20 @@ function deliveryPushes<N extends PendingNotification>(pending: N[], maxBatch: n
 }
 
 // One account's share of a forming transaction: its pending notifications in pushes, or held while
-// its integration is off.
-// `leased`: those written leased to `leaser`, none while an older push of the account waits queued.
-async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date, leaser?: FormingLeaser): Promise<{ pushes: number; notifications: number; leased: LeasedPush[] }> {
+// its integration is off. Those written leased to `leaser` (none while an older push of the account
+// waits queued) are added to `leased` before they are written, so that the caller releases their
+// slots if the transaction fails.
+async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date, leaser: FormingLeaser | undefined, leased: LeasedPush[]): Promise<{ pushes: number; notifications: number }> {
   const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
   if (!integration?.enabled) {
     await holdPendingNotifications(sql, accountId);
-    return { pushes: 0, notifications: 0, leased: [] };
+    return { pushes: 0, notifications: 0 };
   }
   const pending = await takePendingNotifications(sql, accountId, take);
   const pushes = deliveryPushes(pending, maxBatch);
-  const sendNow = leaser && pushes.length > 0 && !(await hasQueuedPush(sql, accountId));
-  const leased = sendNow ? leaseAtForming(pushes, accountId, now, leaser) : [];
-  try {
-    await createPushes(sql, accountId, pushes, now);
-  } catch (error) {
-    leaser?.releaseSlots(leased);
-    throw error;
-  }
-  return { pushes: pushes.length, notifications: pending.length, leased };
+  if (leaser && pushes.length > 0 && !(await hasQueuedPush(sql, accountId))) leased.push(...leaseAtForming(pushes, accountId, now, leaser));
+  await createPushes(sql, accountId, pushes, now);
+  return { pushes: pushes.length, notifications: pending.length };
 }
 
 type PushedNotification = { id: string; deviceId: string; status: string };

@@ -148,6 +148,36 @@ describe("pushes the dispatcher forms", () => {
 });
 
 describe("sending slots", () => {
+  it("taken by pushes leased in a forming transaction that fails are given back, and nothing is formed", async () => {
+    // Two accounts, each with a notification pending and no push queued (the first change's push settled).
+    const accountIds: string[] = [];
+    for (const name of ["ROLLBACK-A", "ROLLBACK-B"]) {
+      const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["installed", "compliant"] });
+      await createDevice(accountId, { deviceId: name, name: "Phone", platform: "Android" }, "api");
+      await changeDeviceStatus(accountId, name, "compliant", "api");
+      await db.push.updateMany({ where: { accountId }, data: { state: "succeeded" } });
+      accountIds.push(accountId);
+    }
+    // A slot for the first account's push, then a failure while the second's is formed.
+    let reserved = 0;
+    const released: string[] = [];
+    const leaser = {
+      leaseMs: 10_000,
+      reserveSlot: () => {
+        if (++reserved > 1) throw new Error("forming fails after a push was leased");
+        return true;
+      },
+      releaseSlots: (pushes: { accountId: string }[]) => released.push(...pushes.map((push) => push.accountId)),
+    };
+    await expect(formPushes({ maxBatch: 10 }, new Date(), leaser)).rejects.toThrow("forming fails after a push was leased");
+    expect(released).toHaveLength(1);
+    expect(accountIds).toContain(released[0]);
+    for (const accountId of accountIds) {
+      expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(1);
+      expect(await db.push.count({ where: { accountId, state: { not: "succeeded" } } })).toBe(0);
+    }
+  });
+
   it("fills every slot from a backlog of several accounts, each up to its per-endpoint limit, though one account's pushes come first", async () => {
     const PER_ACCOUNT = 6;
     // A vendor endpoint each (the per-endpoint limit is also the HTTP client's per origin); answers
