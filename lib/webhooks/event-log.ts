@@ -186,7 +186,7 @@ async function withItems(sql: Sql, rows: PushRow[], statement: string) {
 // One page of pushes, newest first, with up to 5 devices each (itemCount says how many in all).
 export async function listPushPage(accountId: string, filter: PushFilter, request: PageRequest = {}, limit = PUSH_PAGE_SIZE) {
   const bounded = { before: request.before && isPushId(request.before) ? request.before : undefined, after: request.after && isPushId(request.after) ? request.after : undefined };
-  const sql = await directSql();
+  const sql = await directSql({ planEachTime: true });
   const page = await readKeysetPage(bounded, limit, (bound, take) => readPushes(sql, accountId, filter, bound, take), (push) => push.id);
   return { pushes: await withItems(sql, page.rows, FIRST_ITEMS_OF_PUSHES), older: page.older, newer: page.newer };
 }
@@ -374,7 +374,7 @@ export function pushesCsvStream(accountId: string, filter: PushFilter, pageSize 
       controller.enqueue(encoder.encode(csvLine(PUSH_CSV_COLUMNS)));
     },
     async pull(controller) {
-      const sql = await directSql();
+      const sql = await directSql({ planEachTime: true });
       const rows = await withItems(sql, await readPushes(sql, accountId, filter, { before: cursor }, pageSize), ITEMS_OF_PUSHES);
       if (rows.length > 0) controller.enqueue(encoder.encode(rows.map(pushCsvLine).join("")));
       cursor = rows.at(-1)?.id;
