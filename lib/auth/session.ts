@@ -20,7 +20,6 @@ export type CurrentUser = {
   account: { id: string; name: string; plan: Plan };
 };
 
-
 // Either name is safe to read: a browser keeps a "__Secure-" cookie only from https.
 async function sessionToken(): Promise<string | undefined> {
   const jar = await cookies();
