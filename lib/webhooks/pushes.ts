@@ -222,36 +222,45 @@ async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
 
 // What the dispatcher holds of a push it leased. The lease's expiry doubles as the holder's token.
 export type LeasedPush = { id: string; accountId: string; body: string; attemptCount: number; leaseExpiresAt: Date };
-type DueRow = { id: string; account_id: string; body: string; attempt_count: number };
+type DueRow = { id: string; account_id: string; next_attempt_at: SqlParam };
+type ClaimedRow = { id: string; account_id: string; body: string; attempt_count: number };
 
 // What makes a push due, most overdue kind first: a send abandoned by a crashed worker (a sending
-// push's next_attempt_at is its lease's expiry), a retry, a new push. Asked one at a time, each is an
-// ordered scan of the (state, next_attempt_at) index that stops at the limit; one query with OR
+// push's next_attempt_at is its lease's expiry), a retry, a new push. Each is read on its own, in the
+// order of the (state, next_attempt_at, account_id) index, stopping at the limit; one query with OR
 // would read and sort every queued row on every claim. On PostgreSQL the rows are locked (SKIP
 // LOCKED), so that concurrent dispatchers split them.
 const DUE_STATES = ["sending", "retrying", "queued"] as const;
-const duePushesQuery = (state: string, exceptAccounts: boolean) =>
-  `SELECT id, account_id, body, attempt_count FROM pushes
-    WHERE state = '${state}' AND next_attempt_at <= ?${exceptAccounts ? ` AND account_id ${NOT_IN_LIST}` : ""}
-    ORDER BY next_attempt_at LIMIT ?${SKIP_LOCKED}`;
-// With no account at its limit, the statement without the exclusion list (which costs SQLite a
-// temporary table per run).
-const DUE_PUSHES = DUE_STATES.map((state) => duePushesQuery(state, false));
-const DUE_PUSHES_EXCEPT = DUE_STATES.map((state) => duePushesQuery(state, true));
 
-// `exhausted`: the states whose due pushes a read of this claim already returned to the last one;
-// updated here, so the claim's next read asks only the others.
-async function duePushes(sql: Sql, now: Date, limit: number, saturated: string[], exhausted: Set<number>): Promise<DueRow[]> {
-  const due: DueRow[] = [];
-  for (const [index, query] of DUE_PUSHES.entries()) {
-    if (due.length >= limit) break;
-    if (exhausted.has(index)) continue;
-    const wanted = limit - due.length;
-    const rows = saturated.length ? await sql.all<DueRow>(DUE_PUSHES_EXCEPT[index]!, [now, listParam(saturated), wanted]) : await sql.all<DueRow>(query, [now, wanted]);
-    if (rows.length < wanted) exhausted.add(index);
-    due.push(...rows);
-  }
-  return due;
+// An account's due pushes lie together in the index (formed at one time), so a read can run into
+// hundreds of pushes of an account already at its sending limit. A claim then resumes after that
+// account's pushes due at that time (`sameTime`, then `later`: SQLite seeks on these, but scans a
+// row-value bound), and leaves the accounts it stopped at out of its further reads.
+function dueReads(state: string, leavingOut: boolean) {
+  const read = (where: string, order: string) =>
+    `SELECT id, account_id, next_attempt_at FROM pushes
+      WHERE state = '${state}' AND ${where}${leavingOut ? ` AND account_id ${NOT_IN_LIST}` : ""}
+      ORDER BY ${order} LIMIT ?${SKIP_LOCKED}`;
+  return {
+    fromStart: read("next_attempt_at <= ?", "next_attempt_at, account_id"),
+    sameTime: read("next_attempt_at = ? AND account_id > ?", "account_id"),
+    later: read("next_attempt_at > ? AND next_attempt_at <= ?", "next_attempt_at, account_id"),
+  };
+}
+// Without accounts to leave out, the statements without the list (which costs SQLite a temporary table per run).
+const DUE_READS = DUE_STATES.map((state) => dueReads(state, false));
+const DUE_READS_LEAVING_OUT = DUE_STATES.map((state) => dueReads(state, true));
+
+// Where a read resumes: after the pushes of `accountId` due at `dueAt` (the value as the database returned it).
+type ReadPosition = { dueAt: SqlParam; accountId: string };
+
+async function readDue(sql: Sql, stateIndex: number, from: ReadPosition | null, now: Date, limit: number, leftOut: string[]): Promise<DueRow[]> {
+  const reads = (leftOut.length ? DUE_READS_LEAVING_OUT : DUE_READS)[stateIndex]!;
+  const list = leftOut.length ? [listParam(leftOut)] : [];
+  if (!from) return sql.all<DueRow>(reads.fromStart, [now, ...list, limit]);
+  const rows = await sql.all<DueRow>(reads.sameTime, [from.dueAt, from.accountId, ...list, limit]);
+  if (rows.length === limit) return rows;
+  return rows.concat(await sql.all<DueRow>(reads.later, [from.dueAt, now, ...list, limit - rows.length]));
 }
 
 // What a dispatcher asks to lease: at most `limit` pushes due at `now`, at most `perAccount.limit`
@@ -268,30 +277,42 @@ export async function claimDuePushes(request: ClaimRequest): Promise<LeasedPush[
 async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimRequest): Promise<LeasedPush[]> {
   const active = new Map(perAccount.active);
   const isFull = (accountId: string) => (active.get(accountId) ?? 0) >= perAccount.limit;
-  // One lease for the batch: its expiry is the holder's token.
-  const lease = new Date(now.getTime() + leaseMs);
-  const claimed: LeasedPush[] = [];
-  const exhausted = new Set<number>();
-  // An account's due pushes lie together in the index's order (formed at one time), so one read can
-  // be mostly pushes of an account that reaches its limit. Read again without the accounts that are
-  // full, until the slots are filled or nothing more is due; each read leases what it took, so the
-  // next one does not return it again.
-  while (claimed.length < limit) {
-    const wanted = limit - claimed.length;
-    const full = [...active.keys()].filter(isFull);
-    const due = await duePushes(sql, now, wanted, full, exhausted);
-    const taken = due.filter((push) => {
-      if (isFull(push.account_id)) return false;
-      active.set(push.account_id, (active.get(push.account_id) ?? 0) + 1);
-      return true;
-    });
-    // Nobody can have changed these rows since they were read: SQLite's transaction holds the write
-    // lock, PostgreSQL's holds the row locks.
-    if (taken.length > 0) await sql.run(`UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST}`, [lease, lease, listParam(taken.map((push) => push.id))]);
-    claimed.push(...taken.map((push) => ({ id: push.id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease })));
-    if (taken.length === due.length || due.length < wanted) break;
+  const taken: string[] = [];
+  // Accounts a read stopped at, full: the claim's further reads leave them out.
+  const leftOut: string[] = [];
+  for (const stateIndex of DUE_STATES.keys()) {
+    let from: ReadPosition | null = null;
+    while (taken.length < limit) {
+      const wanted = limit - taken.length;
+      const due = await readDue(sql, stateIndex, from, now, wanted, leftOut);
+      let stoppedAt: DueRow | undefined;
+      for (const push of due) {
+        if (isFull(push.account_id)) {
+          stoppedAt = push;
+          break;
+        }
+        active.set(push.account_id, (active.get(push.account_id) ?? 0) + 1);
+        taken.push(push.id);
+      }
+      // Taken to the end of the read: nothing more is due in this state, or the limit is reached.
+      if (!stoppedAt) break;
+      from = { dueAt: stoppedAt.next_attempt_at, accountId: stoppedAt.account_id };
+      leftOut.push(stoppedAt.account_id);
+    }
   }
-  return claimed;
+  if (taken.length === 0) return [];
+  // One lease for the batch: its expiry is the holder's token. Nobody can have changed these rows
+  // since they were read: SQLite's transaction holds the write lock, PostgreSQL's the row locks.
+  const lease = new Date(now.getTime() + leaseMs);
+  const leased = await sql.all<ClaimedRow>(
+    `UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST} RETURNING id, account_id, body, attempt_count`,
+    [lease, lease, listParam(taken)],
+  );
+  const byId = new Map(leased.map((push) => [push.id, push]));
+  return taken.map((id) => {
+    const push = byId.get(id)!;
+    return { id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease };
+  });
 }
 
 export type AttemptRecord = {

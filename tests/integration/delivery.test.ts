@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice, deleteDevice } from "@/lib/device-events";
 import { deliveryConfigFromEnv } from "@/lib/webhooks/config";
 import { processDispatcher, startProcessDispatcher } from "@/lib/webhooks/dispatcher";
-import { formPushes } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes } from "@/lib/webhooks/pushes";
 import { rotateSigningSecret } from "@/lib/webhooks/settings";
 import { eventually, startReceiver } from "../support/receiver";
 import { accountWithWebhook, API_KEY, useDeliveryHarness } from "../support/webhook-fixtures";
@@ -206,6 +206,43 @@ describe("sending slots", () => {
     } finally {
       await Promise.all(receivers.map((receiver) => receiver.close()));
     }
+  });
+});
+
+describe("claiming due pushes", () => {
+  let enrolled = 0;
+  const enroll = async (accountId: string, count: number) => {
+    for (let i = 0; i < count; i++) await createDevice(accountId, { deviceId: `CLAIM-${enrolled++}`, name: "Laptop", platform: "Windows" }, "api");
+  };
+
+  it("takes the oldest due pushes of accounts below their limit, reading past the run of a full account's pushes formed with them", async () => {
+    // Accounts in the order of their ids, which is the claim index's order among pushes formed at one time.
+    const accounts = await Promise.all(Array.from({ length: 5 }, () => accountWithWebhook(harness.receiver.url)));
+    const [full, oneFree, single, two, later] = accounts.map((account) => account.accountId).sort();
+    await enroll(full!, 8);
+    await enroll(oneFree!, 3);
+    await enroll(single!, 1);
+    await enroll(two!, 3);
+    await enroll(later!, 1);
+    await formPushes({ maxBatch: 1 });
+    // Due as a backlog formed at one time would be, and a second later: the last 2 of the full
+    // account's pushes, the last of `two`'s and the one of `later`.
+    const formedAt = new Date(Date.now() - 10_000);
+    await db.push.updateMany({ where: { accountId: { in: accounts.map((account) => account.accountId) } }, data: { nextAttemptAt: formedAt } });
+    const dueLater = await Promise.all([[full!, 2], [two!, 1], [later!, 1]].map(([accountId, count]) => db.push.findMany({ where: { accountId: accountId as string }, orderBy: { id: "desc" }, take: count as number })));
+    await db.push.updateMany({ where: { id: { in: dueLater.flat().map((push) => push.id) } }, data: { nextAttemptAt: new Date(formedAt.getTime() + 1000) } });
+
+    const active = new Map([[full!, 2], [oneFree!, 1]]);
+    const claimed = await claimDuePushes({ limit: 6, leaseMs: 60_000, perAccount: { limit: 2, active }, now: new Date() });
+
+    expect(claimed.map((push) => push.accountId)).toEqual([oneFree, single, two, two, later]);
+    const leased = await db.push.findMany({ where: { id: { in: claimed.map((push) => push.id) } } });
+    expect(leased.every((push) => push.state === "sending")).toBe(true);
+    expect(claimed.every((push) => JSON.parse(push.body).length === 1 && push.attemptCount === 0)).toBe(true);
+    expect(await db.push.count({ where: { accountId: full!, state: "queued" } })).toBe(8);
+    expect(await db.push.count({ where: { accountId: two!, state: "queued" } })).toBe(1);
+    // Nothing of these accounts is left for the next test's dispatcher to send to the shared receiver.
+    await db.push.updateMany({ where: { accountId: { in: accounts.map((account) => account.accountId) } }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
   });
 });
 
