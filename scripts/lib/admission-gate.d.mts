@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export type AdmissionSettings = { maxConcurrent: number; maxQueued: number; maxWaitMs: number };
-export type AdmissionStats = { active: number; queued: number; started: number; abandoned: number; rejectedFull: number; rejectedWait: number };
+export type AdmissionStats = { active: number; downloading: number; queued: number; started: number; abandoned: number; rejectedFull: number; rejectedWait: number };
 export type AdmissionGate = {
   admit(req: IncomingMessage, res: ServerResponse, handle: () => unknown): void;
   stats(): AdmissionStats;

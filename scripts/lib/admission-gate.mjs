@@ -3,6 +3,9 @@
 // already given up still cost CPU. The gate hands at most `maxConcurrent` requests to Next at once and
 // queues the rest in arrival order; a queued request whose client goes away is dropped unrendered, and
 // one that cannot be queued (queue full, or waited too long) gets a 503 with Retry-After at once.
+// A download (Content-Disposition: attachment, such as the Event Log's CSV export) leaves its slot once
+// its head is written: what follows streams at the client's pace for seconds, and holding a slot for it
+// would let two slow downloads block every page. A graceful stop (`idle()`) still waits for it.
 // Plain JavaScript so the server can run without tsx (Next must not run under the react-server condition).
 
 // Paths that never wait: long-lived event streams (they would hold a slot for hours), the health check
@@ -98,16 +101,43 @@ export function runHandler(req, res, handle, onError) {
 
 const gone = (req, res) => res.destroyed || res.writableEnded || req.socket?.destroyed === true;
 
+const DOWNLOAD = /^\s*attachment\b/i;
+
+// The Content-Disposition values given to a writeHead call: headers as an object or as a flat list of
+// names and values (Node's two forms). Node leaves them out of getHeader unless a header was set before.
+function dispositionsGiven(headers) {
+  if (typeof headers !== "object" || headers === null) return [];
+  const pairs = Array.isArray(headers) ? headers.flatMap((name, i) => (i % 2 === 0 ? [[name, headers[i + 1]]] : [])) : Object.entries(headers);
+  return pairs.filter(([name]) => String(name).toLowerCase() === "content-disposition").map(([, value]) => value);
+}
+
+// Calls `onHead()` when the response's head is written, if its Content-Disposition says attachment.
+// Every head goes through res.writeHead: an explicit call, and Node's implicit head on the first write,
+// end or flushHeaders (Next.js sets a Route Handler's headers with setHeader, then calls flushHeaders
+// before its first chunk; its compression wraps this writeHead in turn).
+function watchForDownload(res, onHead) {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeGatedHead(...args) {
+    const result = writeHead.apply(this, args);
+    const dispositions = [res.getHeader("content-disposition"), ...dispositionsGiven(args.at(-1))].flat();
+    if (dispositions.some((value) => DOWNLOAD.test(String(value ?? "")))) onHead();
+    return result;
+  };
+}
+
 // `admit(req, res, handle)` runs `handle()` now or later, or answers 503. The slot a request holds
-// is released when its response finishes or its connection closes, whichever comes first, once.
+// is released when its response finishes or its connection closes, whichever comes first, once; a
+// download's is released when its head is written, and the download then counts as `downloading`
+// until it finishes or its connection closes.
 export function createAdmissionGate({ maxConcurrent, maxQueued, maxWaitMs } = DEFAULT_ADMISSION, { onError = () => {} } = {}) {
   const queue = [];
   const counts = { started: 0, abandoned: 0, rejectedFull: 0, rejectedWait: 0 };
   let active = 0;
+  let downloading = 0;
   let idleWaiters = [];
 
   function notifyIfIdle() {
-    if (active > 0 || queue.length > 0) return;
+    if (active > 0 || downloading > 0 || queue.length > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -117,16 +147,21 @@ export function createAdmissionGate({ maxConcurrent, maxQueued, maxWaitMs } = DE
     const { req, res, handle } = entry;
     active++;
     counts.started++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      active--;
+    // "rendering" (holds a slot), then perhaps "downloading" (streams outside the slots), then "done".
+    let state = "rendering";
+    const moveTo = (next) => {
+      if (state === "done" || state === next) return;
+      if (state === "rendering") active--;
+      else downloading--;
+      if (next === "downloading") downloading++;
+      state = next;
       startQueued();
       notifyIfIdle();
     };
-    res.once("finish", release);
-    res.once("close", release);
+    const done = () => moveTo("done");
+    res.once("finish", done);
+    res.once("close", done);
+    watchForDownload(res, () => moveTo("downloading"));
     runHandler(req, res, handle, onError);
   }
 
@@ -182,9 +217,10 @@ export function createAdmissionGate({ maxConcurrent, maxQueued, maxWaitMs } = DE
       }
       enqueue(req, res, handle);
     },
-    // Requests being handled and waiting, and what became of the others (for logs and tests).
-    stats: () => ({ active, queued: queue.length, ...counts }),
-    // Resolves once no request is being handled or waiting: a graceful stop awaits it.
+    // Requests being handled, downloads streaming outside the slots, requests waiting, and what became
+    // of the others (for logs and tests).
+    stats: () => ({ active, downloading, queued: queue.length, ...counts }),
+    // Resolves once no request is being handled, downloading or waiting: a graceful stop awaits it.
     idle: () => new Promise((resolve) => {
       idleWaiters.push(resolve);
       notifyIfIdle();

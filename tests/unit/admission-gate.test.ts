@@ -1,5 +1,6 @@
 // The admission gate in front of Next.js (scripts/lib/admission-gate.mjs), over real HTTP on loopback:
-// arrival order, the concurrency bound, clients that leave while queued, slots released once, 503s.
+// arrival order, the concurrency bound, clients that leave while queued, slots released once, downloads
+// streaming outside the slots, 503s.
 import { request, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,9 +15,12 @@ import {
 
 type Answer = { status: number; headers: IncomingMessage["headers"]; body: string };
 type Sent = { answer: Promise<Answer>; abort: () => void };
+// Handles a started request; `hold()` keeps its response open until the test finishes it.
+type Handler = (id: string, res: ServerResponse, hold: () => void) => unknown;
 
-// A server whose handler records which request it started and holds its response until the test
-// finishes it, so the test decides when a slot frees up.
+// A server whose handler records which request it started and holds its response (when the handler
+// calls `hold`, as the default one does) until the test finishes it, so the test decides when a slot
+// frees up.
 class GatedServer {
   readonly arrived: string[] = [];
   readonly started: string[] = [];
@@ -27,7 +31,7 @@ class GatedServer {
 
   constructor(
     readonly gate: AdmissionGate,
-    private readonly handle: (id: string, res: ServerResponse) => unknown = (id, res) => void this.held.set(id, res),
+    private readonly handle: Handler = (id, res, hold) => hold(),
   ) {
     this.server = createServer((req, res) => {
       const id = req.url!.slice(1);
@@ -35,7 +39,7 @@ class GatedServer {
       gate.admit(req, res, () => {
         this.started.push(id);
         this.maxActive = Math.max(this.maxActive, gate.stats().active);
-        return this.handle(id, res);
+        return this.handle(id, res, () => void this.held.set(id, res));
       });
     });
   }
@@ -68,11 +72,21 @@ class GatedServer {
     return { answer, abort };
   }
 
+  // Another part of a held response's body.
+  write(id: string, chunk: string): void {
+    this.response(id).write(chunk);
+  }
+
   finish(id: string, body = `done ${id}`): void {
-    const res = this.held.get(id);
-    if (!res) throw new Error(`request ${id} was not started`);
+    const res = this.response(id);
     this.held.delete(id);
     res.end(body);
+  }
+
+  private response(id: string): ServerResponse {
+    const res = this.held.get(id);
+    if (!res) throw new Error(`request ${id} was not started`);
+    return res;
   }
 
   get highestConcurrency(): number {
@@ -94,7 +108,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 }
 
 const servers: GatedServer[] = [];
-async function gatedServer(settings: Partial<AdmissionSettings>, handle?: (id: string, res: ServerResponse) => unknown): Promise<GatedServer> {
+async function gatedServer(settings: Partial<AdmissionSettings>, handle?: Handler): Promise<GatedServer> {
   const server = await new GatedServer(createAdmissionGate({ ...DEFAULT_ADMISSION, ...settings }), handle).listen();
   servers.push(server);
   return server;
@@ -241,6 +255,131 @@ describe("admission gate", () => {
     expect(broken.status).toBe(500);
     expect(broken.body).not.toContain("secret");
     expect((await (await server.send("fine")).answer).body).toBe("done fine");
+  });
+});
+
+// The ways a download's head gets written: as Next.js sends a Route Handler's Response (setHeader for
+// each header, then flushHeaders before the first chunk), with writeHead's own headers, and implicitly
+// by the first write.
+const downloadHeadAsNextJs = (res: ServerResponse) => {
+  res.setHeader("content-type", "text/csv; charset=utf-8");
+  res.setHeader("content-disposition", 'attachment; filename="pushes.csv"');
+  res.flushHeaders();
+  res.write("id,status\n");
+};
+const DOWNLOAD_HEADS: [string, (res: ServerResponse) => void][] = [
+  ["setHeader, then flushHeaders (Next.js)", downloadHeadAsNextJs],
+  ["writeHead with the header", (res) => {
+    res.writeHead(200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'Attachment; filename="pushes.csv"' });
+    res.write("id,status\n");
+  }],
+  ["setHeader, then the first write", (res) => {
+    res.setHeader("Content-Disposition", 'ATTACHMENT; filename="pushes.csv"');
+    res.write("id,status\n");
+  }],
+];
+
+// Requests named download… start a CSV download in the given way and stream on while held.
+function downloadsBy(writeHead: (res: ServerResponse) => void): Handler {
+  return (id, res, hold) => {
+    if (id.startsWith("download")) writeHead(res);
+    hold();
+  };
+}
+
+describe("admission gate and downloads", () => {
+  it.each(DOWNLOAD_HEADS)("starts the next request once a download's head is written (%s), while it streams on", async (_, writeHead) => {
+    const server = await gatedServer({ maxConcurrent: 1 }, downloadsBy(writeHead));
+    const download = await server.send("download");
+    const page = await server.send("page");
+    await until(() => server.started.includes("page"));
+    expect(server.gate.stats()).toMatchObject({ active: 1, downloading: 1, queued: 0 });
+
+    server.write("download", "1,delivered\n");
+    server.finish("page");
+    expect((await page.answer).body).toBe("done page");
+    server.finish("download", "2,failed\n");
+    const csv = await download.answer;
+    expect(csv.headers["content-disposition"]).toMatch(/^attachment/i);
+    expect(csv.body).toBe("id,status\n1,delivered\n2,failed\n");
+    await server.gate.idle();
+    expect(server.gate.stats()).toMatchObject({ active: 0, downloading: 0, queued: 0, started: 2 });
+  });
+
+  it("releases a download's slot once: when it finishes later, a queued request still waits for the slot", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 }, downloadsBy(downloadHeadAsNextJs));
+    const download = await server.send("download");
+    const page = await server.send("page");
+    await until(() => server.started.includes("page"));
+    const waiting = await server.send("waiting");
+
+    // The download's 'finish' and its connection's 'close' must not free the page's slot.
+    server.finish("download", "");
+    await download.answer;
+    await until(() => server.gate.stats().downloading === 0);
+    expect(server.gate.stats()).toMatchObject({ active: 1, queued: 1 });
+    expect(server.started).toEqual(["download", "page"]);
+
+    server.finish("page");
+    await until(() => server.started.includes("waiting"));
+    server.finish("waiting");
+    await Promise.all([page.answer, waiting.answer]);
+    await server.gate.idle();
+    expect(server.gate.stats()).toMatchObject({ active: 0, downloading: 0, queued: 0 });
+    expect(server.highestConcurrency).toBe(1);
+  });
+
+  it("counts nothing when a download's head is written after its client left", async () => {
+    let response: ServerResponse | undefined;
+    const server = await gatedServer({ maxConcurrent: 1 }, (id, res) => {
+      res.setHeader("content-disposition", 'attachment; filename="pushes.csv"');
+      response = res;
+    });
+    const download = await server.send("download");
+    await until(() => response !== undefined);
+    download.abort();
+    await until(() => server.gate.stats().active === 0);
+
+    // Next.js flushes the head before its first chunk, even on a connection that has just closed.
+    response!.flushHeaders();
+    expect(server.gate.stats()).toMatchObject({ active: 0, downloading: 0 });
+    await server.gate.idle();
+  });
+
+  it("resolves idle() only once the downloads streaming outside the slots have finished", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 }, downloadsBy(downloadHeadAsNextJs));
+    const download = await server.send("download");
+    await until(() => server.gate.stats().downloading === 1);
+    expect(server.gate.stats()).toMatchObject({ active: 0, queued: 0 });
+
+    let idle = false;
+    const stopped = server.gate.idle().then(() => (idle = true));
+    server.write("download", "1,delivered\n");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(idle).toBe(false);
+
+    server.finish("download", "");
+    await stopped;
+    expect((await download.answer).body).toBe("id,status\n1,delivered\n");
+  });
+
+  it("keeps the slot of a response that streams without being a download until it finishes", async () => {
+    const server = await gatedServer({ maxConcurrent: 1 }, (id, res, hold) => {
+      res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'inline; filename="attachment.csv"' });
+      res.write("id,status\n");
+      hold();
+    });
+    const stream = await server.send("stream");
+    const page = await server.send("page");
+    expect(server.gate.stats()).toMatchObject({ active: 1, downloading: 0, queued: 1 });
+    expect(server.started).toEqual(["stream"]);
+
+    server.finish("stream", "1,delivered\n");
+    await until(() => server.started.includes("page"));
+    server.finish("page", "");
+    expect((await stream.answer).body).toBe("id,status\n1,delivered\n");
+    await page.answer;
+    expect(server.highestConcurrency).toBe(1);
   });
 });
 
