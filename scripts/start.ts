@@ -31,7 +31,9 @@ if (env.SEED_DEMO) await seedDemo();
 
 const url = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`;
 console.log(`Compliance Webhooks Console: ${url}`);
-const server = spawn(process.execPath, [path.join(root, "scripts/serve.mjs")], {
+// A CPU profile asked of this process (`npm run bench` with BENCH_CPU_PROF) is wanted of the server it starts.
+const profiling = process.execArgv.filter((flag) => flag.startsWith("--cpu-prof"));
+const server = spawn(process.execPath, [...profiling, path.join(root, "scripts/serve.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), HOST: env.HOST, NEXTAUTH_URL: env.NEXTAUTH_URL ?? url, AUTH_SECRET: env.AUTH_SECRET },
