@@ -33,6 +33,12 @@ describe("dashboard delivery figures", () => {
     expect(stats.latencyP95Ms).toBeGreaterThanOrEqual(stats.latencyP50Ms!);
     expect(stats.lastError).toMatchObject({ statusCode: 503, errorClass: "http_status" });
 
+    // Seen two hours later, they are in the bucket two hours back; a day and more later, in none.
+    const later = await getDeliveryStats(accountId, new Date(Date.now() + 2 * 60 * 60 * 1000));
+    expect(later.hours.map((hour) => hour.succeeded + hour.failed)).toEqual([...Array(21).fill(0), 8, 0, 0]);
+    expect(later.hours.at(-3)).toMatchObject({ succeeded: 6, failed: 2 });
+    expect(await getDeliveryStats(accountId, new Date(Date.now() + 25 * 60 * 60 * 1000))).toMatchObject({ succeeded: 0, failed: 0 });
+
     // Another account's pushes never count here.
     const other = await accountWithWebhook(harness.receiver.url);
     expect(await getDeliveryStats(other.accountId)).toMatchObject({ succeeded: 0, failed: 0 });
