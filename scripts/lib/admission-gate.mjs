@@ -12,7 +12,10 @@
 // (a load balancer must see a busy process as alive) and build assets (no rendering, cheap to serve).
 export const BYPASS_PATH_PREFIXES = ["/api/event-log/webhook/stream", "/api/health", "/_next/static/"];
 
-export const DEFAULT_ADMISSION = { maxConcurrent: 8, maxQueued: 1000, maxWaitMs: 30_000 };
+// Two renders at once: Node accepts one new connection per turn of its event loop, and every render
+// under way adds a synchronous chunk to each turn. With 8, a turn took ~75 ms under load on a 2-core
+// machine, so 200 clients connecting at once (or again after a timeout) waited 15 s to be accepted.
+export const DEFAULT_ADMISSION = { maxConcurrent: 2, maxQueued: 1000, maxWaitMs: 30_000 };
 
 const ENVIRONMENT = [
   ["maxConcurrent", "CONSOLE_MAX_CONCURRENT_REQUESTS", 1, 100_000],
