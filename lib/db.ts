@@ -26,6 +26,9 @@ export class TransactionLock {
   }
 }
 
+// How long a SQLite statement waits for another connection's write lock before it fails.
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 type AdapterTransaction = { commit(): Promise<void>; rollback(): Promise<void> };
 type SqliteAdapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<AdapterTransaction> };
 
@@ -83,7 +86,7 @@ export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient
     postgresPools.set(client, pool);
     return client;
   }
-  const adapter = new ImmediateTransactionsSqlite({ url, timeout: 10_000 });
+  const adapter = new ImmediateTransactionsSqlite({ url, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const client = new PrismaClient({ adapter });
   sqliteAdapters.set(client, adapter);
   return client;

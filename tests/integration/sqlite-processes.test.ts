@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sqliteFilePath } from "@/lib/database-url";
 import { db } from "@/lib/db";
@@ -34,5 +35,31 @@ describe.skipIf(!sqliteFilePath(process.env.DATABASE_URL!))("the embedded SQLite
     expect(code).toBe(0);
     expect(await db.deviceEvent.count({ where: { accountId, deviceId: "CHILD-1", actor: "writer-process" } })).toBe(600);
     expect(await db.deviceEvent.count({ where: { accountId, deviceId: "PARENT-1", actor: "parent-process" } })).toBe(600);
+  });
+
+  it("waits for another connection's write lock with its event loop free, then writes the change", async () => {
+    const { accountId } = await createUserWithAccount({ accountName: "Lock Waiter", email: "waiter@example.test", role: "owner" }, "test");
+    await createDevice(accountId, { deviceId: "WAITER-1", name: "Waiter", platform: "Linux" }, "test");
+    // Another connection (as another process's would) holds the write lock for 300 ms.
+    const holder = new Database(sqliteFilePath(process.env.DATABASE_URL!)!);
+    holder.exec("BEGIN IMMEDIATE");
+    let longestGapMs = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      longestGapMs = Math.max(longestGapMs, performance.now() - last);
+      last = performance.now();
+    }, 5);
+    try {
+      const change = changeDeviceStatus(accountId, "WAITER-1", "compliant", "test");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      holder.exec("COMMIT");
+      await expect(change).resolves.toMatchObject({ changed: true });
+    } finally {
+      clearInterval(ticker);
+      holder.close();
+    }
+    // Asleep in SQLite's busy handler, the thread could not even run the holder's COMMIT.
+    expect(longestGapMs).toBeLessThan(100);
+    expect((await db.device.findFirstOrThrow({ where: { accountId, deviceId: "WAITER-1" } })).status).toBe("compliant");
   });
 });
