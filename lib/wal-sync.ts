@@ -5,7 +5,7 @@
 // fdatasync of the log has returned, on libuv's thread pool, while the next transaction goes on.
 // Commits made while a sync is under way share the next one. (fsync flushes the file, whoever wrote
 // it; SQLite itself still syncs the log before every checkpoint and the header when the log restarts.)
-import { open } from "node:fs/promises";
+import { close, fdatasync, openSync } from "node:fs";
 import { logger } from "@/lib/logger";
 
 export type WalSync = {
@@ -15,16 +15,37 @@ export type WalSync = {
   settled(): Promise<void>;
 };
 
-async function fdatasync(file: string): Promise<void> {
-  const handle = await open(file, "r");
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+type OpenLog = { fd: number | null };
+
+// The descriptor of a WalSync dropped with its connection is closed too.
+const openLogs = new FinalizationRegistry<OpenLog>((log) => {
+  if (log.fd !== null) close(log.fd, () => undefined);
+});
+
+// fdatasync on a descriptor kept open: a sync is one trip to libuv's thread pool, not three (open,
+// sync, close), each of which waits for a turn of a busy event loop. SQLite keeps the log file while a
+// connection to the database is open, as the one whose commits this syncs is. A failed sync closes
+// it, and the next opens the file afresh.
+function fdatasyncKeepingOpen(log: OpenLog): (file: string) => Promise<void> {
+  return (file) =>
+    new Promise((resolve, reject) => {
+      let fd: number;
+      try {
+        fd = log.fd ??= openSync(file, "r");
+      } catch (error) {
+        return reject(error);
+      }
+      fdatasync(fd, (error) => {
+        if (!error) return resolve();
+        if (log.fd === fd) log.fd = null;
+        close(fd, () => reject(error));
+      });
+    });
 }
 
-export function walSync(walFile: string, sync: (file: string) => Promise<void> = fdatasync): WalSync {
+export function walSync(walFile: string, customSync?: (file: string) => Promise<void>): WalSync {
+  const log: OpenLog = { fd: null };
+  const sync = customSync ?? fdatasyncKeepingOpen(log);
   let running: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
   const start = (): Promise<void> => {
@@ -41,7 +62,7 @@ export function walSync(walFile: string, sync: (file: string) => Promise<void> =
     () => undefined,
     () => undefined,
   );
-  return {
+  const logSync: WalSync = {
     afterCommit() {
       if (!running) return start();
       // The sync under way may have started before the caller's commit: it takes the next one.
@@ -53,4 +74,6 @@ export function walSync(walFile: string, sync: (file: string) => Promise<void> =
     },
     settled: () => quietly(queued ?? running ?? Promise.resolve()),
   };
+  openLogs.register(logSync, log);
+  return logSync;
 }
