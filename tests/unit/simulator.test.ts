@@ -153,6 +153,16 @@ describe("the pacer", () => {
     expect(pacer.slotsMissed(80)).toBe(0);
   });
 
+  it("with an unlimited catch-up speed, makes every missed slot at once, and keeps to the grid", () => {
+    const pacer = new Pacer(1000, 0, { catchUpSpeed: Infinity });
+    expect(pacer.take(0)).toBe(true);
+    // At 4.5 ms the slots at 1, 2, 3 and 4 ms are all due at once; the one at 5 ms is not.
+    expect([pacer.take(4.5), pacer.take(4.5), pacer.take(4.5), pacer.take(4.5)]).toEqual([true, true, true, true]);
+    expect(pacer.take(4.5)).toBe(false);
+    expect(pacer.nextDueMs()).toBe(5);
+    expect(pacer.slotsMissed(5)).toBe(0);
+  });
+
   it("after a stall, gives up what is beyond a second's backlog and makes up the rest without a burst", () => {
     const pacer = new Pacer(50, 0);
     // The timer for slot 1 (due at 20 ms) fires 3 s late: 2 s beyond the allowed backlog are 100 slots.
