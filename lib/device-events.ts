@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { commitSqlTransaction, type Sql } from "@/lib/sql";
+import { commitSqlTransaction, IN_LIST, listParam, sqlOnPostgres, type Sql, type SqlParam } from "@/lib/sql";
 import { groupCommit } from "@/lib/group-commit";
 import { env } from "@/lib/env";
 import { newNotification, outboxStateFor, type NewNotification } from "@/lib/webhooks/outbox";
@@ -50,8 +50,8 @@ export type StatusChange = { changed: boolean; eventId: string | null; notified:
 // (on SQLite: holds the write lock), so it commits within this time of its occurred_at, or never.
 export const STATUS_CHANGE_TIMEOUT_MS = 5_000;
 
-type DeviceRow = { id: string; status: string };
-type IntegrationRow = { enabled: boolean | number; disabled_reason: string | null; events: string };
+type DeviceRow = { id: string; device_id: string; status: string };
+type IntegrationRow = { account_id: string; enabled: boolean | number; disabled_reason: string | null; events: string };
 
 type ChangeRequest = {
   accountId: string;
@@ -64,36 +64,67 @@ type ChangeRequest = {
   create?: { name: string; platform: string };
 };
 
-// One change, on the hot path's prepared SQL (lib/sql.ts): a handful of statements. Its notification,
-// if the webhook wants one, goes into `notifications`, for the group to write. A domain error (no
-// such device, already exists) is thrown before the change writes anything.
-async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest, notifications: NewNotification[]): Promise<StatusChange> {
+// What a group's changes read once, up front, and write once, at the end: its devices (kept up to
+// date as its changes apply, so a device changed twice in one group reads its first change), its
+// accounts' webhooks, and its device events. On PostgreSQL every statement is a round trip.
+type GroupState = {
+  devices: Map<string, { id: string; status: string }>;
+  integrations: Map<string, IntegrationRow>;
+  events: SqlParam[][];
+  notifications: NewNotification[];
+};
+
+const deviceKey = (accountId: string, deviceId: string) => `${accountId}\u0000${deviceId}`;
+
+async function readGroupState(sql: Sql, group: ChangeRequest[]): Promise<GroupState> {
+  const deviceIds = new Map<string, Set<string>>();
+  for (const { accountId, deviceId } of group) {
+    const ofAccount = deviceIds.get(accountId);
+    if (ofAccount) ofAccount.add(deviceId);
+    else deviceIds.set(accountId, new Set([deviceId]));
+  }
+  const devices: GroupState["devices"] = new Map();
+  for (const [accountId, ids] of deviceIds) {
+    const rows = await sql.all<DeviceRow>(`SELECT id, device_id, status FROM devices WHERE account_id = ? AND device_id ${IN_LIST}`, [accountId, listParam([...ids])]);
+    for (const row of rows) devices.set(deviceKey(accountId, row.device_id), { id: row.id, status: row.status });
+  }
+  const integrationRows = await sql.all<IntegrationRow>(`SELECT account_id, enabled, disabled_reason, events FROM webhook_integrations WHERE account_id ${IN_LIST}`, [listParam([...deviceIds.keys()])]);
+  return { devices, integrations: new Map(integrationRows.map((row) => [row.account_id, row])), events: [], notifications: [] };
+}
+
+const EVENT_COLUMNS = ["id", "account_id", "device_id", "previous_status", "status", "actor", "occurred_at"];
+
+// One change of a group, on the hot path's prepared SQL (lib/sql.ts): one statement of its own (the
+// device's update or insert). Its event and notification go into the group's state, for the group to
+// write. A domain error (no such device, already exists) is thrown before the change writes anything.
+async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest, group: GroupState): Promise<StatusChange> {
   const now = at ?? new Date();
-  const [device] = await sql.all<DeviceRow>("SELECT id, status FROM devices WHERE account_id = ? AND device_id = ?", [accountId, deviceId]);
+  const device = group.devices.get(deviceKey(accountId, deviceId));
   if (create && device) throw new DeviceExistsError(deviceId);
   if (!create && !device) throw new DeviceNotFoundError(deviceId);
   if (device?.status === status) return { changed: false, eventId: null, notified: false };
+  const previousStatus = device?.status ?? null;
 
   if (create) {
     // Two enrollments of one id at once: the unique index decides, the loser hears it exists.
+    const id = newTimeOrderedId();
     const inserted = await sql.run(
       `INSERT INTO devices (id, account_id, device_id, name, platform, status, last_seen_at, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, device_id) DO NOTHING`,
-      [newTimeOrderedId(), accountId, deviceId, create.name, create.platform, status, now, now, now],
+      [id, accountId, deviceId, create.name, create.platform, status, now, now, now],
     );
     if (inserted === 0) throw new DeviceExistsError(deviceId);
+    group.devices.set(deviceKey(accountId, deviceId), { id, status });
   } else {
     await sql.run("UPDATE devices SET status = ?, updated_at = ? WHERE id = ?", [status, new Date(), device!.id]);
+    device!.status = status;
   }
 
   const eventId = newTimeOrderedId();
-  await sql.run(
-    "INSERT INTO device_events (id, account_id, device_id, previous_status, status, actor, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [eventId, accountId, deviceId, device?.status ?? null, status, actor, now],
-  );
-  const [integration] = await sql.all<IntegrationRow>("SELECT enabled, disabled_reason, events FROM webhook_integrations WHERE account_id = ?", [accountId]);
+  group.events.push([eventId, accountId, deviceId, previousStatus, status, actor, now]);
+  const integration = group.integrations.get(accountId);
   const state = outboxStateFor(integration ? { enabled: Boolean(integration.enabled), disabledReason: integration.disabled_reason, events: integration.events } : null, status);
-  if (state) notifications.push(newNotification({ id: eventId, accountId, deviceId, status, occurredAt: now }, state));
+  if (state) group.notifications.push(newNotification({ id: eventId, accountId, deviceId, status, occurredAt: now }, state));
   return { changed: true, eventId, notified: state === "pending" };
 }
 
@@ -116,16 +147,17 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedO
     let leased: LeasedPush[] = [];
     const committing = commitSqlTransaction(async (sql) => {
       const outcomes: ChangeOutcome[] = [];
-      const notifications: NewNotification[] = [];
+      const state = await readGroupState(sql, group);
       for (const request of group) {
         try {
-          outcomes.push({ change: await applyStatusChange(sql, request, notifications) });
+          outcomes.push({ change: await applyStatusChange(sql, request, state) });
         } catch (error) {
           if (!isDomainError(error)) throw error;
           outcomes.push({ error });
         }
       }
-      const written = await writeNotificationsOfChanges(sql, notifications, env.WEBHOOK_MAX_BATCH, new Date(), dispatcher);
+      await sql.insert("device_events", EVENT_COLUMNS, state.events);
+      const written = await writeNotificationsOfChanges(sql, state.notifications, env.WEBHOOK_MAX_BATCH, new Date(), dispatcher);
       leased = written.leased;
       waiting ||= written.waiting;
       return outcomes;
@@ -162,7 +194,17 @@ function notificationsByAccount(requests: ChangeRequest[], outcomes: ChangeOutco
   return counts;
 }
 
-const recordInGroup = groupCommit(applyStatusChanges);
+// On PostgreSQL a group's statements are round trips, one after another on one connection: groups of
+// different devices commit side by side, on connections of the pool. A device's changes always go
+// through the same group committer, so they keep their order. SQLite has one write lock anyway.
+const GROUP_COMMITTERS = sqlOnPostgres ? 4 : 1;
+const committers = Array.from({ length: GROUP_COMMITTERS }, () => groupCommit(applyStatusChanges));
+
+function recordInGroup(request: ChangeRequest): Promise<CommittedOutcome> {
+  let hash = 0;
+  for (const text of [request.accountId, request.deviceId]) for (let index = 0; index < text.length; index++) hash = (hash * 31 + text.charCodeAt(index)) | 0;
+  return committers[Math.abs(hash) % GROUP_COMMITTERS]!(request);
+}
 
 async function recordStatusChange(
   accountId: string,
