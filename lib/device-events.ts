@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DEVICE_STATUSES, type DeviceStatus } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { commitSqlTransaction, IN_LIST, listParam, sqlOnPostgres, type Sql, type SqlParam } from "@/lib/sql";
+import { commitSqlTransaction, IN_LIST, listParam, type Sql, type SqlParam } from "@/lib/sql";
 import { groupCommit } from "@/lib/group-commit";
 import { env } from "@/lib/env";
 import { newNotification, outboxStateFor, type NewNotification } from "@/lib/webhooks/outbox";
@@ -194,17 +194,7 @@ function notificationsByAccount(requests: ChangeRequest[], outcomes: ChangeOutco
   return counts;
 }
 
-// On PostgreSQL a group's statements are round trips, one after another on one connection: groups of
-// different devices commit side by side, on connections of the pool. A device's changes always go
-// through the same group committer, so they keep their order. SQLite has one write lock anyway.
-const GROUP_COMMITTERS = sqlOnPostgres ? 4 : 1;
-const committers = Array.from({ length: GROUP_COMMITTERS }, () => groupCommit(applyStatusChanges));
-
-function recordInGroup(request: ChangeRequest): Promise<CommittedOutcome> {
-  let hash = 0;
-  for (const text of [request.accountId, request.deviceId]) for (let index = 0; index < text.length; index++) hash = (hash * 31 + text.charCodeAt(index)) | 0;
-  return committers[Math.abs(hash) % GROUP_COMMITTERS]!(request);
-}
+const recordInGroup = groupCommit(applyStatusChanges);
 
 async function recordStatusChange(
   accountId: string,
