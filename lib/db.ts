@@ -32,9 +32,37 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 type AdapterTransaction = { commit(): Promise<void>; rollback(): Promise<void> };
 type SqliteAdapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<AdapterTransaction> };
 
-// SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait for it
-// (busy timeout), instead of failing with "database is locked" when a deferred transaction that has
-// read tries to write after another process (a worker, the simulator) committed in between.
+const LOCK_RETRY_MS = 1;
+const beginStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+// Starts a transaction holding the write lock (BEGIN IMMEDIATE), waiting for another process's
+// transaction (a worker, the web process) on the event loop: SQLite's own busy handler sleeps on the
+// thread (1, 2, 5, 10… ms), and a process asleep there can neither answer requests nor gather its next
+// group. Each try runs with no busy timeout, which is restored for the transaction's statements and
+// for others' statements during the wait.
+export async function beginImmediateWithoutBlocking(connection: BetterSqlite3.Database): Promise<void> {
+  let begin = beginStatements.get(connection);
+  if (!begin) beginStatements.set(connection, (begin = connection.prepare("BEGIN IMMEDIATE")));
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    connection.exec("PRAGMA busy_timeout = 0");
+    try {
+      begin.run();
+      return;
+    } catch (error) {
+      if (!String((error as { code?: string }).code).startsWith("SQLITE_BUSY") || Date.now() >= deadline) throw error;
+    } finally {
+      connection.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+  }
+}
+
+// SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front, instead of
+// failing with "database is locked" when a deferred transaction that has read tries to write after
+// another process (a worker, the simulator) committed in between. The lock is taken before the
+// adapter's own BEGIN (which becomes a savepoint inside it): the adapter takes its mutex before its
+// BEGIN and never releases it if BEGIN fails, so a BEGIN that timed out would hang every later transaction.
 class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
   // The connection the adapter opened, for the hot paths' prepared statements and transactions (lib/sql.ts).
   connection: BetterSqlite3.Database | null = null;
@@ -45,13 +73,18 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
     const sqlite = adapter as unknown as SqliteAdapter;
     const client = sqlite.client;
     const prepare = client.prepare.bind(client);
-    client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;
-    // Prisma's transaction holds the lock from before its BEGIN until after its COMMIT or ROLLBACK.
+    client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "SAVEPOINT prisma_transaction" : sql)) as typeof client.prepare;
+    // Prisma's transaction holds the lock from before its BEGIN until after its COMMIT or ROLLBACK
+    // (which end the savepoint's transaction too).
     const startTransaction = sqlite.startTransaction.bind(sqlite);
     sqlite.startTransaction = async (isolationLevel) => {
       const release = await this.transactions.acquire();
       try {
-        const transaction = await startTransaction(isolationLevel);
+        await beginImmediateWithoutBlocking(client);
+        const transaction = await startTransaction(isolationLevel).catch((error: unknown) => {
+          if (client.inTransaction) client.exec("ROLLBACK");
+          throw error;
+        });
         const commit = transaction.commit.bind(transaction);
         const rollback = transaction.rollback.bind(transaction);
         transaction.commit = () => commit().finally(release);

@@ -8,7 +8,7 @@ import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { isPostgresUrl } from "@/lib/database-url";
-import { db, postgresPoolOf, SQLITE_BUSY_TIMEOUT_MS, sqliteConnectionOf, type Prisma } from "@/lib/db";
+import { beginImmediateWithoutBlocking, db, postgresPoolOf, sqliteConnectionOf, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { walSync, type WalSync } from "@/lib/wal-sync";
 
@@ -234,8 +234,7 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
   if (!syncInCommit) connection.exec("PRAGMA synchronous = NORMAL");
   try {
     const began = Date.now();
-    if (walSyncOf(connection)) await beginImmediateWithoutBlocking(connection);
-    else statement(connection, "BEGIN IMMEDIATE").run();
+    await beginImmediateWithoutBlocking(connection);
     try {
       const result = await work(sqliteSql(connection));
       if (timeout !== undefined && Date.now() - began > timeout) throw new Error(`transaction took longer than ${timeout} ms; rolled back`);
@@ -247,29 +246,6 @@ async function sqliteTransaction<T>(connection: BetterSqlite3.Database, work: (s
     }
   } finally {
     if (!syncInCommit) connection.exec("PRAGMA synchronous = FULL");
-  }
-}
-
-const LOCK_RETRY_MS = 1;
-
-// Takes the write lock, waiting for another process's transaction (a worker, the web process) on the
-// event loop: SQLite's own busy handler sleeps on the thread (1, 2, 5, 10… ms), and a process asleep
-// there can neither answer requests nor gather the next group. Each try runs with no busy timeout,
-// which is restored before the wait for Prisma's statements. In WAL mode (every migrated database
-// file), nothing after BEGIN IMMEDIATE waits for a lock.
-async function beginImmediateWithoutBlocking(connection: BetterSqlite3.Database): Promise<void> {
-  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  for (;;) {
-    connection.exec("PRAGMA busy_timeout = 0");
-    try {
-      statement(connection, "BEGIN IMMEDIATE").run();
-      return;
-    } catch (error) {
-      if (!String((error as { code?: string }).code).startsWith("SQLITE_BUSY") || Date.now() >= deadline) throw error;
-    } finally {
-      connection.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
   }
 }
 

@@ -37,10 +37,9 @@ describe.skipIf(!sqliteFilePath(process.env.DATABASE_URL!))("the embedded SQLite
     expect(await db.deviceEvent.count({ where: { accountId, deviceId: "PARENT-1", actor: "parent-process" } })).toBe(600);
   });
 
-  it("waits for another connection's write lock with its event loop free, then writes the change", async () => {
-    const { accountId } = await createUserWithAccount({ accountName: "Lock Waiter", email: "waiter@example.test", role: "owner" }, "test");
-    await createDevice(accountId, { deviceId: "WAITER-1", name: "Waiter", platform: "Linux" }, "test");
-    // Another connection (as another process's would) holds the write lock for 300 ms.
+  // Another connection (as another process's would) holds the write lock for 300 ms while `write`
+  // waits for it; resolves with the longest gap between ticks of a 5 ms timer meanwhile.
+  async function whileLockHeld(write: () => Promise<unknown>): Promise<number> {
     const holder = new Database(sqliteFilePath(process.env.DATABASE_URL!)!);
     holder.exec("BEGIN IMMEDIATE");
     let longestGapMs = 0;
@@ -50,16 +49,42 @@ describe.skipIf(!sqliteFilePath(process.env.DATABASE_URL!))("the embedded SQLite
       last = performance.now();
     }, 5);
     try {
-      const change = changeDeviceStatus(accountId, "WAITER-1", "compliant", "test");
+      const written = write();
       await new Promise((resolve) => setTimeout(resolve, 300));
       holder.exec("COMMIT");
-      await expect(change).resolves.toMatchObject({ changed: true });
+      await written;
     } finally {
       clearInterval(ticker);
       holder.close();
     }
-    // Asleep in SQLite's busy handler, the thread could not even run the holder's COMMIT.
-    expect(longestGapMs).toBeLessThan(100);
+    return longestGapMs;
+  }
+
+  // Asleep in SQLite's busy handler, the thread could not even run the holder's COMMIT.
+  it("waits for another connection's write lock with its event loop free, then writes the change", async () => {
+    const { accountId } = await createUserWithAccount({ accountName: "Lock Waiter", email: "waiter@example.test", role: "owner" }, "test");
+    await createDevice(accountId, { deviceId: "WAITER-1", name: "Waiter", platform: "Linux" }, "test");
+    expect(await whileLockHeld(() => changeDeviceStatus(accountId, "WAITER-1", "compliant", "test"))).toBeLessThan(100);
     expect((await db.device.findFirstOrThrow({ where: { accountId, deviceId: "WAITER-1" } })).status).toBe("compliant");
   });
+
+  it("runs Prisma's transactions the same way, and one that never gets the lock fails without blocking later ones", async () => {
+    const { accountId } = await createUserWithAccount({ accountName: "Prisma Waiter", email: "prisma-waiter@example.test", role: "owner" }, "test");
+    const rename = (name: string) => db.$transaction(async (tx) => tx.account.update({ where: { id: accountId }, data: { name } }), { maxWait: 15_000 });
+    expect(await whileLockHeld(() => rename("Renamed while locked"))).toBeLessThan(100);
+    expect((await db.account.findUniqueOrThrow({ where: { id: accountId } })).name).toBe("Renamed while locked");
+
+    // Held past the busy timeout: the transaction fails with "database is locked"...
+    const holder = new Database(sqliteFilePath(process.env.DATABASE_URL!)!);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      await expect(rename("Never")).rejects.toThrow(/database is locked/);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    // ...and the next one goes through (the adapter's lock was not left taken).
+    await rename("After the timeout");
+    expect((await db.account.findUniqueOrThrow({ where: { id: accountId } })).name).toBe("After the timeout");
+  }, 30_000);
 });
