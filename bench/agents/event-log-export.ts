@@ -9,6 +9,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { db } from "@/lib/db";
 import { pushesCsvStream } from "@/lib/webhooks/event-log";
+import { settledGc } from "@/tests/support/settled-gc";
 
 export type MemorySample = { rows: number; rssBytes: number; heapUsedBytes: number; arrayBuffersBytes: number };
 export type ExportRun = { rows: number; bytes: number; seconds: number; baseline: MemorySample; samples: MemorySample[] };
@@ -38,24 +39,15 @@ async function readExport(accountId: string, wanted: number, onChunk: (rows: num
   return { rows: lines - 1, bytes };
 }
 
-// A full GC, then another once the event loop has turned: V8 frees the memory behind dead
-// ArrayBuffers (driver and socket buffers) on a thread of its own, so right after one GC
-// `arrayBuffers` can still count some of it (the export's test settles the same way).
-async function settled(gc: () => void): Promise<void> {
-  gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-}
-
 async function measuredExport(accountId: string, rows: number, retained: boolean, gc: () => void): Promise<ExportRun> {
-  await settled(gc);
+  await settledGc(gc);
   const baseline = sample(0);
   const samples: MemorySample[] = [];
   const started = performance.now();
   const read = await readExport(accountId, rows, async (rowsRead, chunk) => {
     if (!retained) return void samples.push(sample(rowsRead));
     if (chunk % RETAINED_EVERY_CHUNKS !== 0) return;
-    await settled(gc);
+    await settledGc(gc);
     samples.push(sample(rowsRead));
   });
   return { ...read, seconds: (performance.now() - started) / 1000, baseline, samples };

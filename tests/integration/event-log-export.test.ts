@@ -7,6 +7,7 @@ import { isPostgresUrl } from "@/lib/database-url";
 import { db, type Prisma } from "@/lib/db";
 import { csvCell, listPushes, PUSH_CSV_COLUMNS, pushesCsvStream, readPushFilter, type PushFilter } from "@/lib/webhooks/event-log";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
+import { settledGc } from "@/tests/support/settled-gc";
 
 const HOUR_MS = 60 * 60 * 1000;
 const BASE = new Date("2026-03-01T00:00:00.000Z");
@@ -243,15 +244,6 @@ describe("CSV export of the webhook log", () => {
   });
 });
 
-// A full GC, then another once the event loop has turned: V8 frees the memory behind dead
-// ArrayBuffers (driver and socket buffers) on a thread of its own, so right after one GC
-// `arrayBuffers` can still count some of it.
-async function settled(gc: () => void): Promise<void> {
-  gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-}
-
 // Reads a stream to the end, sampling the memory it holds (after a full GC) every few chunks. With
 // `retain`, the chunks are kept: the control that shows the measurement sees a buffered CSV.
 async function measureStream(stream: ReadableStream<Uint8Array>, gc: () => void, retain = false) {
@@ -261,7 +253,7 @@ async function measureStream(stream: ReadableStream<Uint8Array>, gc: () => void,
   };
   const kept: Uint8Array[] = [];
   const decoder = new TextDecoder();
-  await settled(gc);
+  await settledGc(gc);
   const baseline = used();
   const reader = stream.getReader();
   let bytes = 0;
@@ -279,7 +271,7 @@ async function measureStream(stream: ReadableStream<Uint8Array>, gc: () => void,
     if (chunks === 1) first = text;
     lines += text.split("\r\n").length - 1;
     if (chunks % 5 === 0) {
-      await settled(gc);
+      await settledGc(gc);
       peakGrowth = Math.max(peakGrowth, used() - baseline);
     }
   }
