@@ -66,9 +66,12 @@ type ChangeRequest = {
 
 // What a group's changes read once, up front, and write once, at the end: its devices (kept up to
 // date as its changes apply, so a device changed twice in one group reads its first change), its
-// accounts' webhooks, and its device events. On PostgreSQL every statement is a round trip.
+// accounts' webhooks, its devices' new statuses and its device events. On PostgreSQL every statement
+// is a round trip.
 type GroupState = {
   devices: Map<string, { id: string; status: string }>;
+  // By the device's row id: its status and update time after the group's last change of it.
+  statuses: Map<string, [string, Date]>;
   integrations: Map<string, IntegrationRow>;
   events: SqlParam[][];
   notifications: NewNotification[];
@@ -89,14 +92,14 @@ async function readGroupState(sql: Sql, group: ChangeRequest[]): Promise<GroupSt
     for (const row of rows) devices.set(deviceKey(accountId, row.device_id), { id: row.id, status: row.status });
   }
   const integrationRows = await sql.all<IntegrationRow>(`SELECT account_id, enabled, disabled_reason, events FROM webhook_integrations WHERE account_id ${IN_LIST}`, [listParam([...deviceIds.keys()])]);
-  return { devices, integrations: new Map(integrationRows.map((row) => [row.account_id, row])), events: [], notifications: [] };
+  return { devices, integrations: new Map(integrationRows.map((row) => [row.account_id, row])), statuses: new Map(), events: [], notifications: [] };
 }
 
 const EVENT_COLUMNS = ["id", "account_id", "device_id", "previous_status", "status", "actor", "occurred_at"];
 
-// One change of a group, on the hot path's prepared SQL (lib/sql.ts): one statement of its own (the
-// device's update or insert). Its event and notification go into the group's state, for the group to
-// write. A domain error (no such device, already exists) is thrown before the change writes anything.
+// One change of a group, on the hot path's prepared SQL (lib/sql.ts): an enrollment inserts its device
+// at once (the unique index decides between two at once); the device's new status, its event and
+// notification go into the group's state, for the group to write. A domain error (no such device, already exists) is thrown before the change writes anything.
 async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest, group: GroupState): Promise<StatusChange> {
   const now = at ?? new Date();
   const device = group.devices.get(deviceKey(accountId, deviceId));
@@ -116,7 +119,7 @@ async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor,
     if (inserted === 0) throw new DeviceExistsError(deviceId);
     group.devices.set(deviceKey(accountId, deviceId), { id, status });
   } else {
-    await sql.run("UPDATE devices SET status = ?, updated_at = ? WHERE id = ?", [status, new Date(), device!.id]);
+    group.statuses.set(device!.id, [status, new Date()]);
     device!.status = status;
   }
 
@@ -156,6 +159,7 @@ async function applyStatusChanges(requests: ChangeRequest[]): Promise<CommittedO
           outcomes.push({ error });
         }
       }
+      await sql.update("devices", { keys: { id: "text" }, set: { status: "text", updated_at: "timestamp" } }, [...state.statuses].map(([id, values]) => [id, ...values]));
       await sql.insert("device_events", EVENT_COLUMNS, state.events);
       const written = await writeNotificationsOfChanges(sql, state.notifications, env.WEBHOOK_MAX_BATCH, new Date(), dispatcher);
       leased = written.leased;

@@ -12,7 +12,15 @@ import { beginImmediateWithoutBlocking, db, postgresPoolOf, sqliteConnectionOf, 
 import { env } from "@/lib/env";
 import { walSync, type WalSync } from "@/lib/wal-sync";
 
-export type SqlParam = string | number | boolean | Date | null | string[];
+export type SqlScalar = string | number | boolean | Date | null;
+export type SqlParam = SqlScalar | (string | number | boolean | null)[];
+
+// A column's type, for PostgreSQL to read a list of its values (see Sql.update).
+export type ColumnType = "text" | "integer" | "timestamp" | "boolean";
+// Which rows an update changes (`keys`, matched by equality) and what it sets (`set`), each column
+// with its type; every row gives the keys' values, then the set columns'. `where`: a further
+// condition, its columns qualified by the table's name.
+export type RowUpdate = { keys: Record<string, ColumnType>; set: Record<string, ColumnType>; where?: string };
 
 // Statements are written with `?` placeholders, in SQL both providers accept.
 export interface Sql {
@@ -21,6 +29,9 @@ export interface Sql {
   run(text: string, params?: SqlParam[]): Promise<number>;
   // Inserts rows in as few round trips as the provider needs.
   insert(table: string, columns: string[], rows: SqlParam[][]): Promise<void>;
+  // Updates each row to values of its own, in as few round trips as the provider needs; returns the
+  // first key of every row it changed (a row the keys or `where` no longer match is left out).
+  update(table: string, update: RowUpdate, rows: SqlScalar[][]): Promise<SqlParam[]>;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -31,6 +42,8 @@ export const sqlOnPostgres = isPostgresUrl(env.DATABASE_URL);
 // its prepared form) is the same whatever the list's length.
 export const IN_LIST = sqlOnPostgres ? "= ANY(?::text[])" : "IN (SELECT value FROM json_each(?))";
 export const NOT_IN_LIST = sqlOnPostgres ? "<> ALL(?::text[])" : "NOT IN (SELECT value FROM json_each(?))";
+// `FROM LIST_ROWS` with listParam(values): the values as rows, of one column, `list.value`.
+export const LIST_ROWS = sqlOnPostgres ? "unnest(?::text[]) AS list(value)" : "json_each(?) AS list";
 export const listParam = (values: string[]): SqlParam => (sqlOnPostgres ? values : JSON.stringify(values));
 
 // The form Prisma's SQLite adapter stores: ISO 8601 with an explicit offset, so text order is time order.
@@ -54,8 +67,25 @@ function statement(connection: BetterSqlite3.Database, text: string): BetterSqli
   return found;
 }
 
+// One prepared statement run for each row: in-process, a run costs microseconds, where a set-based
+// UPDATE re-reads its list for every row.
+function sqliteUpdate(connection: BetterSqlite3.Database): Sql["update"] {
+  return async (table, { keys, set, where }, rows) => {
+    const keyCount = Object.keys(keys).length;
+    const assignments = Object.keys(set).map((column) => `${column} = ?`).join(", ");
+    const matches = [...Object.keys(keys).map((column) => `${column} = ?`), ...(where ? [where] : [])].join(" AND ");
+    const updateRow = statement(connection, `UPDATE ${table} SET ${assignments} WHERE ${matches}`);
+    const changed: SqlParam[] = [];
+    for (const row of rows) {
+      if (updateRow.run(...row.slice(keyCount).map(sqliteValue), ...row.slice(0, keyCount).map(sqliteValue)).changes > 0) changed.push(row[0]!);
+    }
+    return changed;
+  };
+}
+
 function sqliteSql(connection: BetterSqlite3.Database): Sql {
   return {
+    update: sqliteUpdate(connection),
     all: async <Row>(text: string, params: SqlParam[] = []) => statement(connection, text).all(...params.map(sqliteValue)) as Row[],
     run: async (text, params = []) => statement(connection, text).run(...params.map(sqliteValue)).changes,
     insert: async (table, columns, rows) => {
@@ -91,10 +121,30 @@ function postgresInsert(run: Sql["run"]): Sql["insert"] {
   };
 }
 
+// One statement for all the rows: each column's values as one array, read back as rows by unnest.
+function postgresUpdate(all: Sql["all"]): Sql["update"] {
+  return async (table, { keys, set, where }, rows) => {
+    if (rows.length === 0) return [];
+    const columns = [...Object.entries(keys), ...Object.entries(set)];
+    const keyCount = Object.keys(keys).length;
+    const lists = columns.map(([, type]) => `?::${type}[]`).join(", ");
+    const names = columns.map((_, index) => `c${index}`);
+    const assignments = Object.keys(set).map((column, index) => `${column} = v.${names[keyCount + index]}`).join(", ");
+    const matches = [...Object.keys(keys).map((column, index) => `${table}.${column} = v.${names[index]}`), ...(where ? [where] : [])].join(" AND ");
+    const firstKey = Object.keys(keys)[0]!;
+    const changed = await all<Record<string, SqlParam>>(
+      `UPDATE ${table} SET ${assignments} FROM unnest(${lists}) AS v(${names.join(", ")}) WHERE ${matches} RETURNING ${table}.${firstKey}`,
+      columns.map((_, index) => rows.map((row) => pgValue(row[index]!) as string | number | boolean | null)),
+    );
+    return changed.map((row) => row[firstKey]!);
+  };
+}
+
 // Through a Prisma transaction's raw queries, beside its Prisma calls (sqlTransactionWithPrisma).
 function prismaRawSql(client: Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">): Sql {
   const run: Sql["run"] = (text, params = []) => client.$executeRawUnsafe(postgresText(text), ...params);
-  return { all: <Row>(text: string, params: SqlParam[] = []) => client.$queryRawUnsafe<Row[]>(postgresText(text), ...params), run, insert: postgresInsert(run) };
+  const all: Sql["all"] = <Row>(text: string, params: SqlParam[] = []) => client.$queryRawUnsafe<Row[]>(postgresText(text), ...params);
+  return { all, run, insert: postgresInsert(run), update: postgresUpdate(all) };
 }
 
 // Values as the columns Prisma creates read them: a DateTime column is a timestamp without time
@@ -127,7 +177,8 @@ function pgSql(client: pg.Pool | pg.PoolClient, prepared = true): Sql {
   const query = (text: string, params: SqlParam[]) =>
     client.query({ name: prepared ? preparedName(text) : undefined, text: postgresText(text), values: params.map(pgValue), types: pgTypes });
   const run: Sql["run"] = async (text, params = []) => (await query(text, params)).rowCount ?? 0;
-  return { all: async <Row>(text: string, params: SqlParam[] = []) => (await query(text, params)).rows as Row[], run, insert: postgresInsert(run) };
+  const all: Sql["all"] = async <Row>(text: string, params: SqlParam[] = []) => (await query(text, params)).rows as Row[];
+  return { all, run, insert: postgresInsert(run), update: postgresUpdate(all) };
 }
 
 async function pgTransaction<T>(work: (sql: Sql) => Promise<T>, { timeout, durability }: TransactionOptions): Promise<T> {

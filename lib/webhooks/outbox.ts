@@ -3,7 +3,7 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { IN_LIST, listParam, sqlOnPostgres, timeOf, type Sql } from "@/lib/sql";
+import { IN_LIST, listParam, timeOf, type Sql } from "@/lib/sql";
 import { SKIP_LOCKED } from "@/lib/webhooks/pg-claims";
 
 type Tx = Prisma.TransactionClient;
@@ -42,10 +42,6 @@ export async function insertNotifications(sql: Sql, notifications: NewNotificati
   );
 }
 
-// Whether the account has notifications waiting to be formed into pushes (one index entry read).
-export async function hasPendingNotifications(sql: Sql, accountId: string): Promise<boolean> {
-  return (await sql.all("SELECT 1 FROM notifications WHERE account_id = ? AND state = 'pending' LIMIT 1", [accountId])).length > 0;
-}
 
 // What a push needs of a notification.
 export type PendingNotification = { id: string; deviceId: string; status: string; occurredAt: Date };
@@ -66,19 +62,9 @@ export async function accountsWithPendingNotifications(sql: Sql, limit: number):
   return rows.map((row) => row.account_id);
 }
 
-// Marks notifications queued in the pushes just created for them. PostgreSQL: one statement for
-// them all (a round trip each would cost more than the rest of forming); SQLite: one prepared
-// statement run for each (a set-based UPDATE re-reads the list for every row).
+// Marks notifications queued in the pushes just created for them.
 export async function queueNotificationsInPushes(sql: Sql, queued: { notificationId: string; pushId: string }[]): Promise<void> {
-  if (queued.length === 0) return;
-  if (sqlOnPostgres) {
-    await sql.run("UPDATE notifications AS n SET state = 'queued', push_id = v.push_id FROM unnest(?::text[], ?::text[]) AS v(id, push_id) WHERE n.id = v.id", [
-      queued.map((entry) => entry.notificationId),
-      queued.map((entry) => entry.pushId),
-    ]);
-  } else {
-    for (const { notificationId, pushId } of queued) await sql.run("UPDATE notifications SET state = 'queued', push_id = ? WHERE id = ?", [pushId, notificationId]);
-  }
+  await sql.update("notifications", { keys: { id: "text" }, set: { state: "text", push_id: "text" } }, queued.map(({ notificationId, pushId }) => [notificationId, "queued", pushId]));
 }
 
 export async function setPushNotificationsState(sql: Sql, pushIds: string[], state: NotificationState): Promise<void> {

@@ -4,7 +4,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { directSql, IN_LIST, listParam, NOT_IN_LIST, sqlTransaction, sqlTransactionWithPrisma, timeOf, type Sql, type SqlParam } from "@/lib/sql";
+import { directSql, IN_LIST, LIST_ROWS, listParam, NOT_IN_LIST, sqlTransaction, sqlTransactionWithPrisma, timeOf, type RowUpdate, type Sql, type SqlParam, type SqlScalar } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCounts } from "@/lib/webhooks/failures";
@@ -16,7 +16,6 @@ import {
   queueNotificationsInPushes,
   setPushNotificationsState,
   takePendingNotifications,
-  hasPendingNotifications,
   insertNotifications,
   type NewNotification,
   type NotificationState,
@@ -125,8 +124,9 @@ export async function writeNotificationsOfChanges(
     else pendingByAccount.set(notification.accountId, [notification]);
   }
   const formed: { accountId: string; pushes: NewPush[] }[] = [];
+  const waitingAccounts = await accountsWithWorkWaiting(sql, [...pendingByAccount.keys()]);
   for (const [accountId, pending] of pendingByAccount) {
-    if ((await hasQueuedPush(sql, accountId)) || (await hasPendingNotifications(sql, accountId))) continue;
+    if (waitingAccounts.has(accountId)) continue;
     const pushes = deliveryPushes(pending, maxBatch);
     for (const push of pushes) {
       for (const notification of push.notifications) {
@@ -146,6 +146,19 @@ export async function writeNotificationsOfChanges(
   }
   const waiting = notifications.some(({ state }) => state === "pending") || formed.some(({ pushes }) => pushes.some((push) => !push.leaseExpiresAt));
   return { leased, waiting };
+}
+
+// Of these accounts, those with a push waiting to be sent or a notification waiting to be formed (an
+// index entry read or two each, in one statement).
+async function accountsWithWorkWaiting(sql: Sql, accountIds: string[]): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await sql.all<{ account_id: string }>(
+    `SELECT list.value AS account_id FROM ${LIST_ROWS}
+      WHERE EXISTS (SELECT 1 FROM pushes WHERE account_id = list.value AND state = 'queued')
+         OR EXISTS (SELECT 1 FROM notifications WHERE account_id = list.value AND state = 'pending')`,
+    [listParam(accountIds)],
+  );
+  return new Set(rows.map((row) => row.account_id));
 }
 
 async function hasQueuedPush(sql: Sql, accountId: string): Promise<boolean> {
@@ -351,12 +364,14 @@ export type Settlement = { push: LeasedPush; attempt: AttemptRecord | null };
 
 type SettleConfig = Pick<DeliveryConfig, "retryDelaysMs" | "disableAfterFailures">;
 
-const SETTLE_PUSH = `UPDATE pushes SET state = ?, attempt_count = ?, next_attempt_at = ?, lease_expires_at = NULL, completed_at = ?,
-    last_status_code = ?, last_error_class = ?, last_duration_ms = ?
-  WHERE id = ? AND state = 'sending' AND lease_expires_at = ?`;
+// Still ours? Only under the lease this worker set (on PostgreSQL the update also locks the row).
+const LEASED_TO_US = { keys: { id: "text", lease_expires_at: "timestamp" }, where: "pushes.state = 'sending'" } as const;
+const SETTLE_SENT: RowUpdate = {
+  ...LEASED_TO_US,
+  set: { state: "text", attempt_count: "integer", next_attempt_at: "timestamp", lease_expires_at: "timestamp", completed_at: "timestamp", last_status_code: "integer", last_error_class: "text", last_duration_ms: "integer" },
+};
 // Not sent (the integration was off): the last attempt's figures stay.
-const SETTLE_UNSENT_PUSH = `UPDATE pushes SET state = ?, next_attempt_at = NULL, lease_expires_at = NULL, completed_at = ?
-  WHERE id = ? AND state = 'sending' AND lease_expires_at = ?`;
+const SETTLE_UNSENT: RowUpdate = { ...LEASED_TO_US, set: { state: "text", next_attempt_at: "timestamp", lease_expires_at: "timestamp", completed_at: "timestamp" } };
 const ATTEMPT_COLUMNS = ["id", "push_id", "account_id", "number", "url", "started_at", "duration_ms", "status_code", "error_class", "error_message", "request_headers", "response_body"];
 
 function attemptRow(pushId: string, accountId: string, attempt: AttemptRecord): SqlParam[] {
@@ -399,41 +414,46 @@ export async function settleAttempts(
       const attempts: SqlParam[][] = [];
       const notificationStates = { delivered: [] as string[], failed: [] as string[], held: [] as string[] };
       const outcomes: PushOutcome[] = new Array(settlements.length);
-      for (const index of order) {
-        const { push, attempt } = settlements[index]!;
-        let state: Exclude<PushOutcome["state"], "superseded">;
-        if (attempt?.ok) state = "succeeded";
-        else if (!enabled.has(push.accountId)) state = "held";
-        else if (attempt && attempt.number <= config.retryDelaysMs.length) state = "retrying";
-        else state = "failed";
-        // Counted from the answer, not from when the group commit got to it.
-        const retryAt = state === "retrying" ? new Date(attempt!.startedAt.getTime() + attempt!.durationMs + config.retryDelaysMs[attempt!.number - 1]!) : null;
-        const completedAt = state === "retrying" ? null : now;
-        // Still ours? Only under the lease this worker set (on PostgreSQL the update also locks the row).
-        const held = attempt
-          ? await sql.run(SETTLE_PUSH, [state, attempt.number, retryAt, completedAt, attempt.statusCode, attempt.errorClass, attempt.durationMs, push.id, push.leaseExpiresAt])
-          : await sql.run(SETTLE_UNSENT_PUSH, [state, completedAt, push.id, push.leaseExpiresAt]);
-        if (held === 0) {
-          outcomes[index] = { state: "superseded", disabledIntegration: false };
-          continue;
-        }
-        if (attempt) attempts.push(attemptRow(push.id, push.accountId, attempt));
-        let disabledIntegration = false;
-        if (state === "succeeded") resetDue.add(push.accountId);
-        else if (state === "failed") {
-          await resetFailureCounts(sql, resetDue);
-          resetDue.clear();
-          const counted = await countFailedPush(sql, push.accountId, config.disableAfterFailures, now);
-          if (!counted.counted) {
-            state = "held";
-            await sql.run("UPDATE pushes SET state = ? WHERE id = ?", [state, push.id]);
+      const stateOf = ({ push, attempt }: Settlement): SettledState => {
+        if (attempt?.ok) return "succeeded";
+        if (!enabled.has(push.accountId)) return "held";
+        if (attempt && attempt.number <= config.retryDelaysMs.length) return "retrying";
+        return "failed";
+      };
+      // A push that fails for good may disable its integration, and the states of the pushes after it
+      // depend on that: each run up to and including such a push is written in one statement.
+      for (let next = 0; next < order.length; ) {
+        const run: { index: number; state: SettledState }[] = [];
+        do {
+          const index = order[next++]!;
+          run.push({ index, state: stateOf(settlements[index]!) });
+        } while (next < order.length && run.at(-1)!.state !== "failed");
+        const stillOurs = await writeSettledPushes(sql, run.map(({ index, state }) => ({ ...settlements[index]!, state })), config, now);
+        for (const { index, state: settledState } of run) {
+          const { push, attempt } = settlements[index]!;
+          let state = settledState;
+          if (!stillOurs.has(push.id)) {
+            outcomes[index] = { state: "superseded", disabledIntegration: false };
+            continue;
           }
-          if (counted.disabled || !counted.counted) enabled.delete(push.accountId);
-          if (counted.disabled) await holdOpenPushes(sql, push.accountId, push.id, now);
-          disabledIntegration = counted.disabled;
+          if (attempt) attempts.push(attemptRow(push.id, push.accountId, attempt));
+          let disabledIntegration = false;
+          if (state === "succeeded") resetDue.add(push.accountId);
+          else if (state === "failed") {
+            await resetFailureCounts(sql, resetDue);
+            resetDue.clear();
+            const counted = await countFailedPush(sql, push.accountId, config.disableAfterFailures, now);
+            if (!counted.counted) {
+              state = "held";
+              await sql.run("UPDATE pushes SET state = ? WHERE id = ?", [state, push.id]);
+            }
+            if (counted.disabled || !counted.counted) enabled.delete(push.accountId);
+            if (counted.disabled) await holdOpenPushes(sql, push.accountId, push.id, now);
+            disabledIntegration = counted.disabled;
+          }
+          if (state !== "retrying") notificationStates[state === "succeeded" ? "delivered" : state].push(push.id);
+          outcomes[index] = { state, disabledIntegration };
         }
-        if (state !== "retrying") notificationStates[state === "succeeded" ? "delivered" : state].push(push.id);
-        outcomes[index] = { state, disabledIntegration };
       }
       await resetFailureCounts(sql, resetDue);
       await sql.insert("push_attempts", ATTEMPT_COLUMNS, attempts);
@@ -444,6 +464,22 @@ export async function settleAttempts(
   );
   for (const accountId of accountIds) publishPushChange(accountId);
   return settled;
+}
+
+type SettledState = Exclude<PushOutcome["state"], "superseded">;
+
+// Writes what became of pushes this worker leased; returns the ids of those it still held.
+async function writeSettledPushes(sql: Sql, settled: (Settlement & { state: SettledState })[], config: SettleConfig, now: Date): Promise<Set<SqlParam>> {
+  const sent: SqlScalar[][] = [];
+  const unsent: SqlScalar[][] = [];
+  for (const { push, attempt, state } of settled) {
+    // A retry is counted from the answer, not from when the group commit got to it.
+    const retryAt = state === "retrying" ? new Date(attempt!.startedAt.getTime() + attempt!.durationMs + config.retryDelaysMs[attempt!.number - 1]!) : null;
+    const completedAt = state === "retrying" ? null : now;
+    if (attempt) sent.push([push.id, push.leaseExpiresAt, state, attempt.number, retryAt, null, completedAt, attempt.statusCode, attempt.errorClass, attempt.durationMs]);
+    else unsent.push([push.id, push.leaseExpiresAt, state, null, null, completedAt]);
+  }
+  return new Set([...(await sql.update("pushes", SETTLE_SENT, sent)), ...(await sql.update("pushes", SETTLE_UNSENT, unsent))]);
 }
 
 // Pushes waiting to be sent when the integration is disabled are kept as held, never dropped.
