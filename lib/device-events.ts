@@ -50,7 +50,7 @@ export type StatusChange = { changed: boolean; eventId: string | null; notified:
 // (on SQLite: holds the write lock), so it commits within this time of its occurred_at, or never.
 export const STATUS_CHANGE_TIMEOUT_MS = 5_000;
 
-type DeviceRow = { id: string; device_id: string; status: string };
+type DeviceRow = { id: string; account_id: string; device_id: string; status: string };
 type IntegrationRow = { account_id: string; enabled: boolean | number; disabled_reason: string | null; events: string };
 
 type ChangeRequest = {
@@ -80,18 +80,15 @@ type GroupState = {
 const deviceKey = (accountId: string, deviceId: string) => `${accountId}\u0000${deviceId}`;
 
 async function readGroupState(sql: Sql, group: ChangeRequest[]): Promise<GroupState> {
-  const deviceIds = new Map<string, Set<string>>();
-  for (const { accountId, deviceId } of group) {
-    const ofAccount = deviceIds.get(accountId);
-    if (ofAccount) ofAccount.add(deviceId);
-    else deviceIds.set(accountId, new Set([deviceId]));
-  }
-  const devices: GroupState["devices"] = new Map();
-  for (const [accountId, ids] of deviceIds) {
-    const rows = await sql.all<DeviceRow>(`SELECT id, device_id, status FROM devices WHERE account_id = ? AND device_id ${IN_LIST}`, [accountId, listParam([...ids])]);
-    for (const row of rows) devices.set(deviceKey(accountId, row.device_id), { id: row.id, status: row.status });
-  }
-  const integrationRows = await sql.all<IntegrationRow>(`SELECT account_id, enabled, disabled_reason, events FROM webhook_integrations WHERE account_id ${IN_LIST}`, [listParam([...deviceIds.keys()])]);
+  const accountIds = [...new Set(group.map((request) => request.accountId))];
+  // Every device of the group in one statement (with any device of one of its accounts that has the
+  // id of another's: looked up by account and id, it is never read).
+  const rows = await sql.all<DeviceRow>(`SELECT id, account_id, device_id, status FROM devices WHERE account_id ${IN_LIST} AND device_id ${IN_LIST}`, [
+    listParam(accountIds),
+    listParam([...new Set(group.map((request) => request.deviceId))]),
+  ]);
+  const devices: GroupState["devices"] = new Map(rows.map((row) => [deviceKey(row.account_id, row.device_id), { id: row.id, status: row.status }]));
+  const integrationRows = await sql.all<IntegrationRow>(`SELECT account_id, enabled, disabled_reason, events FROM webhook_integrations WHERE account_id ${IN_LIST}`, [listParam(accountIds)]);
   return { devices, integrations: new Map(integrationRows.map((row) => [row.account_id, row])), statuses: new Map(), events: [], notifications: [] };
 }
 

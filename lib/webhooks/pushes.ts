@@ -61,9 +61,11 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
   let next = 0;
   const leased: LeasedPush[] = [];
   while (next < inTurn.length && !budgetSpent) {
-    const formedIn: string[] = [];
+    // The slice's pushes, by account.
+    const formed = new Map<string, AccountPush[]>();
     const leasedInSlice: LeasedPush[] = [];
     await sqlTransaction(async (sql) => {
+      const enabled = await enabledAccounts(sql, inTurn.slice(next));
       let inSlice = 0;
       while (next < inTurn.length && inSlice < FORM_CHUNK) {
         if (formedNotifications + inSlice >= FORM_BUDGET) {
@@ -72,19 +74,33 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
         }
         const accountId = inTurn[next++]!;
         formingResumesAfter = accountId;
-        const formed = await formAccountPushes(sql, accountId, take, config.maxBatch, now, leaser, leasedInSlice);
-        inSlice += formed.notifications;
-        pushes += formed.pushes;
-        if (formed.pushes > 0) formedIn.push(accountId);
-        if (formed.notifications === take) more = true;
+        // Kept, as held, while the integration is off.
+        if (!enabled.has(accountId)) {
+          await holdPendingNotifications(sql, accountId);
+          continue;
+        }
+        const pending = await takePendingNotifications(sql, accountId, take);
+        const ofAccount = deliveryPushes(pending, config.maxBatch).map((push) => ({ ...push, accountId }));
+        if (ofAccount.length > 0) formed.set(accountId, ofAccount);
+        inSlice += pending.length;
+        pushes += ofAccount.length;
+        if (pending.length === take) more = true;
       }
       formedNotifications += inSlice;
+      // Leased to `leaser` where it has a free slot, unless an older push of the account waits queued.
+      // Added to leasedInSlice before they are written, so that their slots are released if the
+      // transaction fails.
+      if (leaser && formed.size > 0) {
+        const queued = await accountsWithWorkWaiting(sql, [...formed.keys()], { pending: false });
+        for (const [accountId, ofAccount] of formed) if (!queued.has(accountId)) leasedInSlice.push(...leaseAtForming(ofAccount, accountId, now, leaser));
+      }
+      await createPushes(sql, [...formed.values()].flat(), now);
     }, { durability: "durable-before-visible" }).catch((error: unknown) => {
       leaser?.releaseSlots(leasedInSlice);
       throw error;
     });
     leased.push(...leasedInSlice);
-    for (const accountId of formedIn) publishPushChange(accountId);
+    for (const accountId of formed.keys()) publishPushChange(accountId);
     // SQLite calls are synchronous: let answers, timers and the garbage collector in between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -124,7 +140,7 @@ export async function writeNotificationsOfChanges(
     else pendingByAccount.set(notification.accountId, [notification]);
   }
   const formed: { accountId: string; pushes: NewPush[] }[] = [];
-  const waitingAccounts = await accountsWithWorkWaiting(sql, [...pendingByAccount.keys()]);
+  const waitingAccounts = await accountsWithWorkWaiting(sql, [...pendingByAccount.keys()], { pending: true });
   for (const [accountId, pending] of pendingByAccount) {
     if (waitingAccounts.has(accountId)) continue;
     const pushes = deliveryPushes(pending, maxBatch);
@@ -139,7 +155,7 @@ export async function writeNotificationsOfChanges(
   const leased = formed.flatMap(({ accountId, pushes }) => leaseAtForming(pushes, accountId, now, leaser));
   try {
     await insertNotifications(sql, notifications);
-    for (const { accountId, pushes } of formed) await insertPushes(sql, accountId, pushes, now);
+    await insertPushes(sql, formed.flatMap(({ accountId, pushes }) => pushes.map((push) => ({ ...push, accountId }))), now);
   } catch (error) {
     leaser?.releaseSlots(leased);
     throw error;
@@ -148,21 +164,24 @@ export async function writeNotificationsOfChanges(
   return { leased, waiting };
 }
 
-// Of these accounts, those with a push waiting to be sent or a notification waiting to be formed (an
-// index entry read or two each, in one statement).
-async function accountsWithWorkWaiting(sql: Sql, accountIds: string[]): Promise<Set<string>> {
+// Of these accounts, those with a push waiting to be sent or (`pending`) a notification waiting to
+// be formed: an index entry read or two each, in one statement.
+async function accountsWithWorkWaiting(sql: Sql, accountIds: string[], { pending }: { pending: boolean }): Promise<Set<string>> {
   if (accountIds.length === 0) return new Set();
   const rows = await sql.all<{ account_id: string }>(
     `SELECT list.value AS account_id FROM ${LIST_ROWS}
-      WHERE EXISTS (SELECT 1 FROM pushes WHERE account_id = list.value AND state = 'queued')
-         OR EXISTS (SELECT 1 FROM notifications WHERE account_id = list.value AND state = 'pending')`,
+      WHERE EXISTS (SELECT 1 FROM pushes WHERE account_id = list.value AND state = 'queued')${
+        pending ? " OR EXISTS (SELECT 1 FROM notifications WHERE account_id = list.value AND state = 'pending')" : ""
+      }`,
     [listParam(accountIds)],
   );
   return new Set(rows.map((row) => row.account_id));
 }
 
-async function hasQueuedPush(sql: Sql, accountId: string): Promise<boolean> {
-  return (await sql.all("SELECT 1 FROM pushes WHERE account_id = ? AND state = 'queued' LIMIT 1", [accountId])).length > 0;
+// Of these accounts, those whose integration is enabled.
+async function enabledAccounts(sql: Sql, accountIds: string[]): Promise<Set<string>> {
+  const rows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
+  return new Set(rows.map((row) => row.account_id));
 }
 
 // Marks as leased to `leaser` (to write as sending) the pushes of an account it has a free slot for.
@@ -186,29 +205,13 @@ function deliveryPushes<N extends PendingNotification>(pending: N[], maxBatch: n
   });
 }
 
-// One account's share of a forming transaction: its pending notifications in pushes, or held while
-// its integration is off. Those written leased to `leaser` (none while an older push of the account
-// waits queued) are added to `leased` before they are written, so that the caller releases their
-// slots if the transaction fails.
-async function formAccountPushes(sql: Sql, accountId: string, take: number, maxBatch: number, now: Date, leaser: FormingLeaser | undefined, leased: LeasedPush[]): Promise<{ pushes: number; notifications: number }> {
-  const [integration] = await sql.all<{ enabled: boolean | number }>("SELECT enabled FROM webhook_integrations WHERE account_id = ?", [accountId]);
-  if (!integration?.enabled) {
-    await holdPendingNotifications(sql, accountId);
-    return { pushes: 0, notifications: 0 };
-  }
-  const pending = await takePendingNotifications(sql, accountId, take);
-  const pushes = deliveryPushes(pending, maxBatch);
-  if (leaser && pushes.length > 0 && !(await hasQueuedPush(sql, accountId))) leased.push(...leaseAtForming(pushes, accountId, now, leaser));
-  await createPushes(sql, accountId, pushes, now);
-  return { pushes: pushes.length, notifications: pending.length };
-}
-
 type PushedNotification = { id: string; deviceId: string; status: string };
 // leaseExpiresAt: written leased for sending (see FormingLeaser), not queued.
 type NewPush<N extends PushedNotification = PushedNotification> = { id: string; kind: string; notifications: N[]; body: string; redeliveryOfId?: string; leaseExpiresAt?: Date };
+type AccountPush = NewPush & { accountId: string };
 
-// Writes pushes of one account and which notifications each carries.
-async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<void> {
+// Writes pushes and which notifications each carries.
+async function insertPushes(sql: Sql, pushes: AccountPush[], now: Date): Promise<void> {
   if (pushes.length === 0) return;
   const createdAt = new Date();
   await sql.insert(
@@ -217,7 +220,7 @@ async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
     pushes.map((push) => {
       // A sending push's next_attempt_at is its lease's expiry (see claimIn).
       const leased = push.leaseExpiresAt ?? null;
-      return [push.id, accountId, push.kind, push.redeliveryOfId ?? null, leased ? "sending" : "queued", push.body, push.notifications.length, 0, leased ?? now, leased, createdAt];
+      return [push.id, push.accountId, push.kind, push.redeliveryOfId ?? null, leased ? "sending" : "queued", push.body, push.notifications.length, 0, leased ?? now, leased, createdAt];
     }),
   );
   await sql.insert(
@@ -228,8 +231,8 @@ async function insertPushes(sql: Sql, accountId: string, pushes: NewPush[], now:
 }
 
 // Creates pushes of notifications already written, and queues the notifications in them.
-async function createPushes(sql: Sql, accountId: string, pushes: NewPush[], now: Date): Promise<void> {
-  await insertPushes(sql, accountId, pushes, now);
+async function createPushes(sql: Sql, pushes: AccountPush[], now: Date): Promise<void> {
+  await insertPushes(sql, pushes, now);
   await queueNotificationsInPushes(sql, pushes.flatMap((push) => push.notifications.map((n) => ({ notificationId: n.id, pushId: push.id }))));
 }
 
@@ -406,8 +409,7 @@ export async function settleAttempts(
   const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
   const settled = await sqlTransaction(
     async (sql) => {
-      const enabledRows = await sql.all<{ account_id: string }>(`SELECT account_id FROM webhook_integrations WHERE enabled = ? AND account_id ${IN_LIST}`, [true, listParam(accountIds)]);
-      const enabled = new Set(enabledRows.map((row) => row.account_id));
+      const enabled = await enabledAccounts(sql, accountIds);
       // Accounts with a success to reset the failure count of: written in one statement at the end,
       // or before a failure is counted (in account order, as resetFailureCounts locks the rows).
       const resetDue = new Set<string>();
@@ -511,7 +513,7 @@ async function redeliverInTx(sql: Sql, original: RedeliveredPush, now: Date): Pr
   }
   const id = newMessageId();
   const notifications = original.items.map((item) => ({ id: item.notificationId, deviceId: item.deviceId, status: item.status }));
-  await createPushes(sql, original.accountId, [{ id, kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications }], now);
+  await createPushes(sql, [{ id, accountId: original.accountId, kind: "redelivery", redeliveryOfId: original.id, body: original.body, notifications }], now);
   return id;
 }
 
