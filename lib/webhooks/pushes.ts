@@ -52,41 +52,39 @@ let formingResumesAfter = "";
 // without a claim of its own.
 export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date(), leaser?: FormingLeaser): Promise<{ pushes: number; more: boolean; leased: LeasedPush[] }> {
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
-  const accounts = await accountsWithPendingNotifications(await directSql(), 1000);
-  const inTurn = [...accounts.filter((id) => id > formingResumesAfter), ...accounts.filter((id) => id <= formingResumesAfter)];
+  const waiting = await accountsWithPendingNotifications(await directSql(), 1000);
+  const inTurn = [...waiting.filter(({ accountId }) => accountId > formingResumesAfter), ...waiting.filter(({ accountId }) => accountId <= formingResumesAfter)];
   let pushes = 0;
   let formedNotifications = 0;
   let more = false;
-  let budgetSpent = false;
-  let next = 0;
   const leased: LeasedPush[] = [];
-  while (next < inTurn.length && !budgetSpent) {
+  for (let next = 0; next < inTurn.length; ) {
+    if (formedNotifications >= FORM_BUDGET) {
+      more = true;
+      break;
+    }
+    // The slice: accounts in turn until about FORM_CHUNK of their notifications (or the rest of the budget).
+    const slice: string[] = [];
+    for (let planned = 0; next < inTurn.length && planned < Math.min(FORM_CHUNK, FORM_BUDGET - formedNotifications); next++) {
+      slice.push(inTurn[next]!.accountId);
+      planned += Math.min(inTurn[next]!.pending, take);
+    }
+    formingResumesAfter = slice.at(-1)!;
     // The slice's pushes, by account.
     const formed = new Map<string, AccountPush[]>();
     const leasedInSlice: LeasedPush[] = [];
     await sqlTransaction(async (sql) => {
-      const enabled = await enabledAccounts(sql, inTurn.slice(next));
-      let inSlice = 0;
-      while (next < inTurn.length && inSlice < FORM_CHUNK) {
-        if (formedNotifications + inSlice >= FORM_BUDGET) {
-          more = budgetSpent = true;
-          break;
-        }
-        const accountId = inTurn[next++]!;
-        formingResumesAfter = accountId;
-        // Kept, as held, while the integration is off.
-        if (!enabled.has(accountId)) {
-          await holdPendingNotifications(sql, accountId);
-          continue;
-        }
-        const pending = await takePendingNotifications(sql, accountId, take);
-        const ofAccount = deliveryPushes(pending, config.maxBatch).map((push) => ({ ...push, accountId }));
-        if (ofAccount.length > 0) formed.set(accountId, ofAccount);
-        inSlice += pending.length;
-        pushes += ofAccount.length;
-        if (pending.length === take) more = true;
+      const enabled = await enabledAccounts(sql, slice);
+      // Kept, as held, while the integration is off.
+      for (const accountId of slice.filter((id) => !enabled.has(id))) await holdPendingNotifications(sql, accountId);
+      const pending = await takePendingNotifications(sql, slice.filter((id) => enabled.has(id)), take);
+      for (const [accountId, ofAccount] of pending) {
+        const accountPushes = deliveryPushes(ofAccount, config.maxBatch).map((push) => ({ ...push, accountId }));
+        formed.set(accountId, accountPushes);
+        formedNotifications += ofAccount.length;
+        pushes += accountPushes.length;
+        if (ofAccount.length === take) more = true;
       }
-      formedNotifications += inSlice;
       // Leased to `leaser` where it has a free slot, unless an older push of the account waits queued.
       // Added to leasedInSlice before they are written, so that their slots are released if the
       // transaction fails.

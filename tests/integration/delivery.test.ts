@@ -130,6 +130,26 @@ describe("which push a notification goes out in", () => {
 });
 
 describe("pushes the dispatcher forms", () => {
+  it("take every account's pending notifications in one pass, oldest first, at most the batch limit each, and hold those of a webhook turned off", async () => {
+    const accounts = [await accountWithWebhook(harness.receiver.url), await accountWithWebhook(harness.receiver.url), await accountWithWebhook(harness.receiver.url)];
+    // No dispatcher runs: each account's first enrollment goes into a push of its own, which waits
+    // queued, so the next four wait as pending notifications.
+    for (const [index, { accountId }] of accounts.entries()) {
+      for (let i = 0; i < 5; i++) await createDevice(accountId, { deviceId: `PASS${index}-${i}`, name: "Phone", platform: "iOS" }, "api");
+    }
+    const off = accounts[2]!.accountId;
+    await db.webhookIntegration.update({ where: { accountId: off }, data: { enabled: false, disabledReason: "Disabled automatically after 100 consecutive failed pushes." } });
+
+    expect(await formPushes({ maxBatch: 3 })).toMatchObject({ pushes: 4, more: false, leased: [] });
+
+    const deviceIdsOfPushes = async (accountId: string) => (await pushesOf(accountId)).map((push) => (JSON.parse(push.body) as { device_id: string }[]).map((item) => item.device_id));
+    expect(await deviceIdsOfPushes(accounts[0]!.accountId)).toEqual([["PASS0-0"], ["PASS0-1", "PASS0-2", "PASS0-3"], ["PASS0-4"]]);
+    expect(await deviceIdsOfPushes(accounts[1]!.accountId)).toEqual([["PASS1-0"], ["PASS1-1", "PASS1-2", "PASS1-3"], ["PASS1-4"]]);
+    expect(await deviceIdsOfPushes(off)).toEqual([["PASS2-0"]]);
+    expect(await db.notification.count({ where: { accountId: off, state: "held" } })).toBe(4);
+    expect(await db.notification.count({ where: { accountId: { in: accounts.map(({ accountId }) => accountId) }, state: "pending" } })).toBe(0);
+  });
+
   it("are sent as they are formed only when no older push of their account waits: the order holds", async () => {
     const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["installed", "compliant"] });
     // No dispatcher yet: the first push waits queued, and the next notification pending behind it.
