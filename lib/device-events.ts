@@ -96,7 +96,8 @@ const EVENT_COLUMNS = ["id", "account_id", "device_id", "previous_status", "stat
 
 // One change of a group, on the hot path's prepared SQL (lib/sql.ts): an enrollment inserts its device
 // at once (the unique index decides between two at once); the device's new status, its event and
-// notification go into the group's state, for the group to write. A domain error (no such device, already exists) is thrown before the change writes anything.
+// notification go into the group's state, for the group to write. A domain error (no such device,
+// already exists) is thrown before the change writes anything.
 async function applyStatusChange(sql: Sql, { accountId, deviceId, status, actor, at, create }: ChangeRequest, group: GroupState): Promise<StatusChange> {
   const now = at ?? new Date();
   const device = group.devices.get(deviceKey(accountId, deviceId));

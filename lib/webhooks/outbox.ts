@@ -42,7 +42,6 @@ export async function insertNotifications(sql: Sql, notifications: NewNotificati
   );
 }
 
-
 // What a push needs of a notification.
 export type PendingNotification = { id: string; deviceId: string; status: string; occurredAt: Date };
 type PendingRow = { id: string; account_id: string; device_id: string; status: string; occurred_at: unknown };
