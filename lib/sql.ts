@@ -85,13 +85,13 @@ function sqliteUpdate(connection: BetterSqlite3.Database): Sql["update"] {
 
 function sqliteSql(connection: BetterSqlite3.Database): Sql {
   return {
-    update: sqliteUpdate(connection),
     all: async <Row>(text: string, params: SqlParam[] = []) => statement(connection, text).all(...params.map(sqliteValue)) as Row[],
     run: async (text, params = []) => statement(connection, text).run(...params.map(sqliteValue)).changes,
     insert: async (table, columns, rows) => {
       const insertRow = statement(connection, `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
       for (const row of rows) insertRow.run(...row.map(sqliteValue));
     },
+    update: sqliteUpdate(connection),
   };
 }
 
