@@ -2,8 +2,9 @@
 // database file (a checkpoint, with two fsyncs) from inside whichever COMMIT grows the log past 1,000
 // pages, and better-sqlite3 runs that COMMIT on the event loop. A process that commits hundreds of
 // times a second (the dispatcher) hands checkpoints to a thread of its own with a connection of its
-// own instead; PASSIVE checkpoints never block the writer. Its own connection only steps in if the
-// log grows past FALLBACK_PAGES (the thread stuck or gone).
+// own instead; PASSIVE checkpoints never block the writer, and a log unchanged since it was last
+// copied whole is left alone. Its own connection only steps in if the log grows past FALLBACK_PAGES
+// (the thread stuck or gone).
 import "server-only";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -18,8 +19,19 @@ const FALLBACK_PAGES = 10_000;
 const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
+const { statSync } = require("node:fs");
 const database = new Database(workerData.file, { timeout: 0 });
-const checkpoint = () => { try { database.pragma("wal_checkpoint(PASSIVE)"); } catch {} };
+// The log as last copied whole: while it is unchanged, an idle process spends nothing here.
+let copied = "";
+const logState = () => { try { const s = statSync(workerData.file + "-wal", { bigint: true }); return s.size + ":" + s.mtimeNs; } catch { return ""; } };
+const checkpoint = () => {
+  const state = logState();
+  if (state === copied) return;
+  try {
+    const [result] = database.pragma("wal_checkpoint(PASSIVE)");
+    if (result && result.busy === 0 && result.checkpointed === result.log) copied = state;
+  } catch {}
+};
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.once("message", () => { clearInterval(timer); database.close(); parentPort.close(); });
 `;
