@@ -1,7 +1,8 @@
 // Seeds the event-log benchmark's database (DATABASE_URL): accounts, owners and webhook settings
 // through the app's services, then a month of webhook history per account (event-log-history.ts)
 // written with raw SQL, many rows per transaction. Writes what it made to <result.json>.
-//   event-log-seed.ts <accounts> <attempts> <result.json>
+//   event-log-seed.ts <accounts> <attempts> <result.json> [settled]
+// `settled`: leaves no push open (see AccountHistorySpec), for benchmarks that deliver on the database.
 import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -83,7 +84,7 @@ async function createAccount(index: number): Promise<{ id: string; name: string;
   return { id: created.accountId, name, callbackUrl };
 }
 
-const [accountsArg, attemptsArg, resultFile] = process.argv.slice(2);
+const [accountsArg, attemptsArg, resultFile, settledArg] = process.argv.slice(2);
 const started = performance.now();
 const url = process.env.DATABASE_URL!;
 const writer = isPostgresUrl(url) ? postgresWriter(url) : sqliteWriter(sqliteFilePath(url)!);
@@ -94,7 +95,7 @@ const accounts: SeededAccount[] = [];
 for (const [index, budget] of attemptBudgets(Number(accountsArg), Number(attemptsArg)).entries()) {
   const account = await createAccount(index);
   const before = { ...totals };
-  for (const chunk of accountHistory({ accountId: account.id, callbackUrl: account.callbackUrl, attempts: budget, start, end, seed: index + 1 }, totals)) {
+  for (const chunk of accountHistory({ accountId: account.id, callbackUrl: account.callbackUrl, attempts: budget, start, end, seed: index + 1, settled: settledArg === "settled" }, totals)) {
     await writer.write(chunk);
   }
   accounts.push({ id: account.id, name: account.name, pushes: totals.pushes - before.pushes, attempts: totals.attempts - before.attempts, devices: devicesFor(budget) });

@@ -4,18 +4,23 @@
 // can compute from the body) to the arrival. Measured on the embedded default
 // (SQLite, one process that writes the changes and delivers them, as `npm start` does) and, when a
 // PostgreSQL server is given, on PostgreSQL with a separate worker woken by LISTEN/NOTIFY.
+import path from "node:path";
 import { collectArrivals, notificationsIn, startChangeWriter, type ChangeWriter, type Notification } from "../agents/latency-writer-handle";
 import type { RecordedChange, WriterRun } from "../agents/latency-writer";
 import { postgresDatabase, sqliteDatabase } from "../lib/databases";
-import { appEnvironment, startWorker, type BenchProcess } from "../lib/processes";
+import { appEnvironment, runScript, startWorker, type BenchProcess } from "../lib/processes";
 import { startReceiverProcess, type Arrival, type ReceiverProcess } from "../lib/receiver";
 import { defineScenario, type Measure, type ScenarioContext } from "../lib/scenario";
 import { percentile, round } from "../lib/stats";
 
-type Sizes = { accounts: number; devicesPerAccount: number; ratePerSecond: number; warmupMs: number; durationMs: number };
+// history: the settled webhook history of other accounts written first (bench/agents/event-log-seed.ts),
+// so that the run measures a database in service, its statistics gathered, rather than one whose tables
+// start empty (on PostgreSQL, plans made for empty tables scan them as they grow, until autovacuum's
+// first ANALYZE a minute later).
+type Sizes = { accounts: number; devicesPerAccount: number; ratePerSecond: number; warmupMs: number; durationMs: number; history: { accounts: number; attempts: number } };
 
-const FULL: Sizes = { accounts: 10, devicesPerAccount: 50, ratePerSecond: 1000, warmupMs: 2000, durationMs: 20_000 };
-const SMOKE: Sizes = { accounts: 4, devicesPerAccount: 25, ratePerSecond: 200, warmupMs: 500, durationMs: 2000 };
+const FULL: Sizes = { accounts: 10, devicesPerAccount: 50, ratePerSecond: 1000, warmupMs: 2000, durationMs: 20_000, history: { accounts: 20, attempts: 100_000 } };
+const SMOKE: Sizes = { accounts: 4, devicesPerAccount: 25, ratePerSecond: 200, warmupMs: 500, durationMs: 2000, history: { accounts: 2, attempts: 2_000 } };
 // After the last change: how long its notifications may take to arrive before they count as lost.
 const ARRIVAL_TIMEOUT_MS = 30_000;
 
@@ -92,7 +97,7 @@ function latencyMeasures(label: string, sizes: Sizes, run: WriterRun, changes: R
   const measuredKeys = new Set(measured.map((change) => key(change.deviceId, change.timestamp)));
   const carried = pushes.filter((push) => push.notifications.some(({ device_id, timestamp }) => measuredKeys.has(key(device_id, timestamp)))).map((push) => push.notifications.length);
 
-  const sample = `${latencies.length} notifications of ${sizes.accounts} accounts (${sizes.accounts * sizes.devicesPerAccount} devices) over ${sizes.durationMs / 1000} s, after a ${sizes.warmupMs / 1000} s warm-up at the same rate`;
+  const sample = `${latencies.length} notifications of ${sizes.accounts} accounts (${sizes.accounts * sizes.devicesPerAccount} devices) over ${sizes.durationMs / 1000} s, after a ${sizes.warmupMs / 1000} s warm-up at the same rate, in a database holding the settled history of ${sizes.history.accounts} other accounts (${sizes.history.attempts} attempts)`;
   const ms = (p: number) => round(percentile(latencies, p), 1);
   return [
     { name: `${label}: achieved change rate`, value: round(run.measuredChanges / run.measuredSeconds, 0), unit: "changes/s", note: `asked ${sizes.ratePerSecond}/s; ${run.slotsMissed} slots missed; ${run.errors} failed changes${run.firstError ? ` (${run.firstError})` : ""}` },
@@ -118,6 +123,9 @@ async function measureLatency(context: ScenarioContext, receiver: ReceiverProces
   let worker: BenchProcess | null = null;
   let writer: ChangeWriter | null = null;
   try {
+    const { accounts, attempts } = sizes.history;
+    context.log(`${setup.label}: seeding the history of ${accounts} other accounts (${attempts} attempts)`);
+    await runScript("history seed", "bench/agents/event-log-seed.ts", [String(accounts), String(attempts), path.join(context.workDir, `${setup.name}-history.json`), "settled"], env);
     if (setup.separateWorker) worker = await startWorker("worker", env);
     await receiver.records({ clear: true });
     const { devicesPerAccount, ratePerSecond, warmupMs, durationMs } = sizes;
