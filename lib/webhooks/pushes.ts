@@ -4,7 +4,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { directSql, IN_LIST, LIST_ROWS, listParam, NOT_IN_LIST, sqlTransaction, sqlTransactionWithPrisma, timeOf, type RowUpdate, type Sql, type SqlParam, type SqlScalar } from "@/lib/sql";
+import { directSql, IN_LIST, LIST_ROWS, listParam, NOT_IN_LIST, sqlOnPostgres, sqlTransaction, sqlTransactionWithPrisma, timeOf, type RowUpdate, type Sql, type SqlParam, type SqlScalar } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCounts } from "@/lib/webhooks/failures";
@@ -250,9 +250,9 @@ const DUE_STATES = ["sending", "retrying", "queued"] as const;
 // hundreds of pushes of an account already at its sending limit. A claim then resumes after that
 // account's pushes due at that time (`sameTime`, then `later`: SQLite seeks on these, but scans a
 // row-value bound), and leaves the accounts it stopped at out of its further reads.
-function dueReads(state: string, leavingOut: boolean) {
+function dueReads(state: string, leavingOut: boolean, columns = "id, account_id, next_attempt_at") {
   const read = (where: string, order: string) =>
-    `SELECT id, account_id, next_attempt_at FROM pushes
+    `SELECT ${columns} FROM pushes
       WHERE state = '${state}' AND ${where}${leavingOut ? ` AND account_id ${NOT_IN_LIST}` : ""}
       ORDER BY ${order} LIMIT ?${SKIP_LOCKED}`;
   return {
@@ -264,6 +264,18 @@ function dueReads(state: string, leavingOut: boolean) {
 // Without accounts to leave out, the statements without the list (which costs SQLite a temporary table per run).
 const DUE_READS = DUE_STATES.map((state) => dueReads(state, false));
 const DUE_READS_LEAVING_OUT = DUE_STATES.map((state) => dueReads(state, true));
+// On PostgreSQL, each state's first read in one statement: a round trip each would cost more than the
+// reads (a claim seldom reads further). SQLite runs them in-process, microseconds each.
+const FIRST_DUE_READS = `WITH ${DUE_STATES.map((state, index) => `s${index} AS (${dueReads(state, false, `${index} AS state_index, id, account_id, next_attempt_at`).fromStart})`).join(", ")}
+  ${DUE_STATES.map((_, index) => `SELECT * FROM s${index}`).join(" UNION ALL ")} ORDER BY state_index, next_attempt_at, account_id`;
+
+// Each state's first read (from the first due push, nothing left out), by state.
+async function readFirstDue(sql: Sql, now: Date, limit: number): Promise<DueRow[][]> {
+  const byState: DueRow[][] = DUE_STATES.map(() => []);
+  const rows = await sql.all<DueRow & { state_index: number }>(FIRST_DUE_READS, DUE_STATES.flatMap(() => [now, limit]));
+  for (const row of rows) byState[Number(row.state_index)]!.push(row);
+  return byState;
+}
 
 // Where a read resumes: after the pushes of `accountId` due at `dueAt` (the value as the database returned it).
 type ReadPosition = { dueAt: SqlParam; accountId: string };
@@ -294,13 +306,15 @@ async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimReque
   const taken: string[] = [];
   // Accounts a read stopped at, full: the claim's further reads leave them out.
   const leftOut: string[] = [];
+  const firstReads = sqlOnPostgres ? await readFirstDue(sql, now, limit) : null;
   for (const stateIndex of DUE_STATES.keys()) {
     let from: ReadPosition | null = null;
     while (taken.length < limit) {
       const wanted = limit - taken.length;
-      const due = await readDue(sql, stateIndex, from, now, wanted, leftOut);
+      const due = !from && firstReads ? firstReads[stateIndex]! : await readDue(sql, stateIndex, from, now, wanted, leftOut);
       let stoppedAt: DueRow | undefined;
       for (const push of due) {
+        if (taken.length === limit) break;
         if (isFull(push.account_id)) {
           stoppedAt = push;
           break;
@@ -491,15 +505,14 @@ async function holdOpenPushes(sql: Sql, accountId: string, exceptPushId: string,
 }
 
 // The earliest time a push becomes due (a retry, or the lease of an abandoned send), if any: the
-// first entry of each state's ordered index scan.
-const NEXT_DUE = DUE_STATES.map(
-  (state) => `SELECT next_attempt_at AS at FROM pushes WHERE state = '${state}' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1`,
-);
+// first entry of each state's ordered index scan, in one statement.
+const NEXT_DUE = `SELECT ${DUE_STATES.map(
+  (state) => `(SELECT next_attempt_at FROM pushes WHERE state = '${state}' AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1) AS ${state}`,
+).join(", ")}`;
 
 export async function nextDueAt(): Promise<Date | null> {
-  const sql = await directSql();
-  const rows = (await Promise.all(NEXT_DUE.map((query) => sql.all<{ at: unknown }>(query)))).flat();
-  const times = rows.map((row) => timeOf(row.at)!.getTime());
+  const [row] = await (await directSql()).all<Record<(typeof DUE_STATES)[number], unknown>>(NEXT_DUE);
+  const times = DUE_STATES.flatMap((state) => (row?.[state] == null ? [] : [timeOf(row[state])!.getTime()]));
   return times.length ? new Date(Math.min(...times)) : null;
 }
 

@@ -264,6 +264,28 @@ describe("claiming due pushes", () => {
     // Nothing of these accounts is left for the next test's dispatcher to send to the shared receiver.
     await db.push.updateMany({ where: { accountId: { in: accounts.map((account) => account.accountId) } }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
   });
+
+  it("takes abandoned sends first, then due retries, then new pushes, oldest first, up to the limit; nothing not yet due", async () => {
+    const { accountId } = await accountWithWebhook(harness.receiver.url);
+    await enroll(accountId, 8);
+    await formPushes({ maxBatch: 1 });
+    const pushes = await db.push.findMany({ where: { accountId }, orderBy: { id: "asc" } });
+    const now = Date.now();
+    const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000);
+    // Two queued, two retries due, one retry not yet due, two sends whose lease expired, one still leased.
+    const plan: [string, Date][] = [["queued", at(50)], ["queued", at(40)], ["retrying", at(5)], ["retrying", at(30)], ["retrying", at(-60)], ["sending", at(1)], ["sending", at(20)], ["sending", at(-60)]];
+    for (const [index, [state, nextAttemptAt]] of plan.entries()) {
+      await db.push.update({ where: { id: pushes[index]!.id }, data: { state, nextAttemptAt, leaseExpiresAt: state === "sending" ? nextAttemptAt : null, attemptCount: state === "queued" ? 0 : 1 } });
+    }
+    const idOf = (index: number) => pushes[index]!.id;
+
+    const first = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
+    expect(first.map((push) => push.id)).toEqual([idOf(6), idOf(5), idOf(3), idOf(2), idOf(0)]);
+    const rest = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
+    expect(rest.map((push) => push.id)).toEqual([idOf(1)]);
+    expect(await db.push.count({ where: { accountId, state: "sending" } })).toBe(7);
+    await db.push.updateMany({ where: { accountId }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
+  });
 });
 
 describe("a status change in a process that delivers", () => {
