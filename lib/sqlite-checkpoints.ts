@@ -55,6 +55,9 @@ export function checkpointInBackground(connection: BetterSqlite3.Database): () =
   });
   return async () => {
     checkpointHere();
+    // Held open until the thread has closed its connection: else a process with nothing else left to
+    // do would exit before this resolves, skipping whatever its caller does after the stop.
+    thread.ref();
     thread.postMessage("stop");
     await exited;
   };

@@ -107,6 +107,8 @@ describe("the standalone worker", () => {
     last.child.kill("SIGTERM");
     expect(await explainedBy(workers, withinMs(last.exited, 5000, "worker stops on SIGTERM")), describeWorkers(workers)).toEqual({ code: 0, signal: null });
     expect(last.output()).toContain("webhook worker stopping");
+    // …and it finishes its stop (nothing idle may let the process end half-way through it).
+    expect(last.output()).toContain("dispatcher stopped");
 
     // Every device was received, under exactly one webhook-id, and each id always with the same body.
     const byId = new Map<string, Arrival[]>();
