@@ -63,13 +63,18 @@ async function dispatch(context: ScenarioContext, receiver: ReceiverProcess, run
     const seconds = (performance.timeOrigin + performance.now() - committedAt) / 1000;
     const cpuSeconds = usage.reduce((sum, sampler) => sum + sampler.stop().cpuSeconds, 0);
 
-    // Let the last settles commit before counting what the event log holds.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const counts = await queryCounts(database.url, {
-      attempts: "SELECT COUNT(*) FROM push_attempts",
-      succeeded: "SELECT COUNT(*) FROM pushes WHERE state = 'succeeded'",
-      delivered: "SELECT COUNT(*) FROM notifications WHERE state = 'delivered'",
-    });
+    // The last answers' settles may still be committing (a group commit on a loaded machine): the
+    // event log is counted once it holds every notification as delivered, or after 30 s.
+    const readCounts = () =>
+      queryCounts(database.url, {
+        attempts: "SELECT COUNT(*) FROM push_attempts",
+        succeeded: "SELECT COUNT(*) FROM pushes WHERE state = 'succeeded'",
+        delivered: "SELECT COUNT(*) FROM notifications WHERE state = 'delivered'",
+      });
+    let counts = await readCounts();
+    for (const deadline = Date.now() + 30_000; counts.delivered !== sizes.notifications && Date.now() < deadline; counts = await readCounts()) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     context.log(`${run.label}, batch ${sizes.batch}: ${pushes} pushes in ${seconds.toFixed(1)} s; ${JSON.stringify(counts)}`);
     if (counts.delivered !== sizes.notifications) throw new Error(`${run.label}: ${counts.delivered} of ${sizes.notifications} notifications recorded as delivered`);
     return { pushesPerSecond: pushes / seconds, notificationsPerSecond: sizes.notifications / seconds, pushes, attempts: counts.attempts!, cpuSeconds };
