@@ -30,7 +30,7 @@ export class TransactionLock {
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 type AdapterTransaction = { commit(): Promise<void>; rollback(): Promise<void> };
-type SqliteAdapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<AdapterTransaction> };
+type SqliteAdapter = { client: BetterSqlite3.Database; startTransaction(isolationLevel?: string): Promise<AdapterTransaction>; dispose(): Promise<void> };
 
 const LOCK_RETRY_MS = 1;
 const beginStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
@@ -67,8 +67,26 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
   // The connection the adapter opened, for the hot paths' prepared statements and transactions (lib/sql.ts).
   connection: BetterSqlite3.Database | null = null;
   readonly transactions = new TransactionLock();
+  private opened: ReturnType<PrismaBetterSqlite3["connect"]> | null = null;
 
-  override async connect() {
+  // One connection, whether lib/sql or Prisma asks first: lib/sql opens it through here without
+  // Prisma's $connect, which loads Prisma's query compiler (~50 MB of WebAssembly), so a process that
+  // only runs plain SQL (a worker) never loads it. Prisma's $disconnect disposes of it; the next ask reopens.
+  override connect() {
+    return (this.opened ??= this.open().catch((error: unknown) => {
+      this.opened = null;
+      throw error;
+    }));
+  }
+
+  // Closes the connection if Prisma never took it (its $disconnect then does nothing).
+  close(): void {
+    if (this.connection?.open) this.connection.close();
+    this.connection = null;
+    this.opened = null;
+  }
+
+  private async open() {
     const adapter = await super.connect();
     const sqlite = adapter as unknown as SqliteAdapter;
     const client = sqlite.client;
@@ -94,6 +112,11 @@ class ImmediateTransactionsSqlite extends PrismaBetterSqlite3 {
         release();
         throw error;
       }
+    };
+    const dispose = sqlite.dispose.bind(sqlite);
+    sqlite.dispose = async () => {
+      if (this.connection === client) this.close();
+      else await dispose();
     };
     this.connection = client;
     return adapter;
@@ -122,6 +145,12 @@ export function createPrismaClient(url: string = env.DATABASE_URL): PrismaClient
   const adapter = new ImmediateTransactionsSqlite({ url, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const client = new PrismaClient({ adapter });
   sqliteAdapters.set(client, adapter);
+  // Also closes the connection lib/sql opened when Prisma itself never connected.
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await disconnect();
+    adapter.close();
+  };
   return client;
 }
 
@@ -139,7 +168,7 @@ export function postgresPoolOf(client: PrismaClient): pg.Pool {
 export async function sqliteConnectionOf(client: PrismaClient): Promise<{ connection: BetterSqlite3.Database; transactions: TransactionLock }> {
   const adapter = sqliteAdapters.get(client);
   if (!adapter) throw new Error("not a SQLite client");
-  if (!adapter.connection?.open) await client.$connect();
+  if (!adapter.connection?.open) await adapter.connect();
   return { connection: adapter.connection!, transactions: adapter.transactions };
 }
 

@@ -4,7 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
-import { directSql, IN_LIST, listParam, timeOf, type Sql, type SqlParam } from "@/lib/sql";
+import { directSql, IN_LIST, listParam, sqlTransaction, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import { isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE } from "@/lib/device-events";
 import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
@@ -254,8 +254,15 @@ export async function latestPushMarker(accountId: string): Promise<string> {
 // did not arrive stays visible and can be redelivered (nothing is lost silently).
 export async function deleteExpiredLogs(retentionDays: number, now = new Date()): Promise<{ pushes: number; notifications: number }> {
   const before = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
-  const pushes = await db.push.deleteMany({ where: { completedAt: { lt: before }, OR: [{ state: "succeeded" }, { kind: "test" }] } });
-  return { pushes: pushes.count, notifications: await deleteDeliveredNotificationsBefore(before) };
+  // Plain SQL, like delivery: the worker that runs this hourly then never loads Prisma's engine.
+  // A push's items and attempts go with it (ON DELETE CASCADE).
+  return sqlTransaction(
+    async (sql) => ({
+      pushes: await sql.run("DELETE FROM pushes WHERE completed_at < ? AND (state = 'succeeded' OR kind = 'test')", [before]),
+      notifications: await deleteDeliveredNotificationsBefore(sql, before),
+    }),
+    { durability: "replayable" },
+  );
 }
 
 // ---- Filters from a URL (the list page and the CSV export read the same query) ----

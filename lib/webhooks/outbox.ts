@@ -1,7 +1,7 @@
 // The transactional outbox: a notification is written in the same transaction as its device event,
 // so a crash at any moment loses none. Owns the notifications table.
 import "server-only";
-import { db, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
 import { IN_LIST, listParam, sqlOnPostgres, timeOf, type Sql } from "@/lib/sql";
 import { SKIP_LOCKED } from "@/lib/webhooks/pg-claims";
@@ -110,6 +110,9 @@ export async function countNotificationsByState(tx: Tx, accountId: string, state
 }
 
 // Delivered notifications older than the cutoff that no remaining push still shows in the log.
-export async function deleteDeliveredNotificationsBefore(before: Date): Promise<number> {
-  return (await db.notification.deleteMany({ where: { state: "delivered", createdAt: { lt: before }, items: { none: {} } } })).count;
+export async function deleteDeliveredNotificationsBefore(sql: Sql, before: Date): Promise<number> {
+  return sql.run(
+    "DELETE FROM notifications WHERE state = 'delivered' AND created_at < ? AND NOT EXISTS (SELECT 1 FROM push_items WHERE push_items.notification_id = notifications.id)",
+    [before],
+  );
 }

@@ -259,6 +259,11 @@ describe("retention", () => {
     await deleteExpiredLogs(30, new Date(Date.now() + 365 * DAY_MS));
     expect(await states(accountId)).toEqual({ "delivery/failed": 16 });
     expect(await states(holder.id)).toEqual({ "delivery/held": 1 });
+    // A deleted push's attempts and items went with it.
+    const keptIds = (await db.push.findMany({ select: { id: true } })).map((push) => push.id);
+    expect(await db.pushAttempt.count({ where: { pushId: { notIn: keptIds } } })).toBe(0);
+    expect(await db.pushItem.count({ where: { pushId: { notIn: keptIds } } })).toBe(0);
+    expect(await db.pushAttempt.count({ where: { accountId } })).toBeGreaterThan(0);
     expect(await db.push.count({ where: { state: "succeeded" } })).toBe(0);
     expect(await db.notification.count({ where: { state: "delivered" } })).toBe(0);
     expect(await db.notification.count({ where: { accountId, state: "failed" } })).toBe(16);
