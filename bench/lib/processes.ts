@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { preparedWorkerNodeArgs } from "../../scripts/build-worker.mjs";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -38,8 +39,12 @@ function sharedKey(workDir: string): string {
 const profiling = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
 
 // Runs a TypeScript entry point of this repository as the npm scripts do (tsx, react-server).
-export function spawnScript(name: string, script: string, args: string[], env: Record<string, string>, options: { ipc?: boolean; nodeFlags?: string[] } = {}): BenchProcess {
-  const child = spawn(process.execPath, [...profiling, ...(options.nodeFlags ?? []), "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args], {
+export function spawnScript(name: string, script: string, args: string[], env: Record<string, string>, options: { ipc?: boolean } = {}): BenchProcess {
+  return spawnNode(name, ["--import", "tsx", "--conditions=react-server", path.join(root, script), ...args], env, options);
+}
+
+function spawnNode(name: string, nodeArgs: string[], env: Record<string, string>, options: { ipc?: boolean } = {}): BenchProcess {
+  const child = spawn(process.execPath, [...profiling, ...nodeArgs], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
@@ -64,16 +69,9 @@ export function spawnScript(name: string, script: string, args: string[], env: R
   };
 }
 
-// The Node flags `npm run worker` gives the worker (package.json is their one source).
-function workerNodeFlags(): string[] {
-  const command = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
-  const words = command.split(/\s+/);
-  return words.slice(1, words.indexOf("--import")).filter((word) => word.startsWith("--"));
-}
-
 // A webhook worker started as `npm run worker` starts it. `ready` waits for its "running" line.
 export async function startWorker(name: string, env: Record<string, string>, options: { ready?: boolean } = { ready: true }): Promise<BenchProcess> {
-  const worker = spawnScript(name, "scripts/worker.ts", [], { ...env, LOG_LEVEL: options.ready ? "info" : (env.LOG_LEVEL ?? "warn") }, { nodeFlags: workerNodeFlags() });
+  const worker = spawnNode(name, preparedWorkerNodeArgs(), { ...env, LOG_LEVEL: options.ready ? "info" : (env.LOG_LEVEL ?? "warn") });
   const deadline = Date.now() + 60_000;
   while (options.ready && !worker.output().includes("webhook worker running")) {
     if (worker.child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${worker.output()}`);

@@ -2,6 +2,7 @@
 // with their output kept to explain a failure.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { preparedWorkerNodeArgs } from "../../scripts/build-worker.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -9,8 +10,8 @@ type Exit = { code: number | null; signal: NodeJS.Signals | null };
 export type WorkerProcess = { name: string; child: ChildProcess; output: () => string; exited: Promise<Exit> };
 
 export function spawnWorker(name: string, env: Record<string, string>): WorkerProcess {
-  // `node --import tsx` (as `npm run worker`): one process, so signals reach the worker itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+  // The built worker, as `npm run worker` runs it: one process, so signals reach the worker itself.
+  const child = spawn(process.execPath, preparedWorkerNodeArgs(), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
