@@ -160,6 +160,32 @@ describe("webhook client: timeouts and broken connections", TEST_LIMIT, () => {
     expect(result.durationMs).toBeLessThan(2_000);
   });
 
+  it("times out each request at its own deadline, beside requests that are answered", async () => {
+    const receiver = await startReceiver((req, res) => {
+      if (req.url === "/answer") res.writeHead(204).end();
+    });
+    const client = newClient(OPEN_POLICY, 500);
+    const first = client.send(`${receiver.url}/silent`, HEADERS, BODY);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const [answered, later] = await Promise.all([client.send(`${receiver.url}/answer`, HEADERS, BODY), client.send(`${receiver.url}/silent`, HEADERS, BODY)]);
+
+    expectFailure(await first, "timeout");
+    expect(answered).toMatchObject({ ok: true, status: 204 });
+    // Started 250 ms after the first, it is not cut short when the first one's deadline passes.
+    expectFailure(later, "timeout");
+    expect(later.durationMs).toBeGreaterThanOrEqual(450);
+    expect(later.durationMs).toBeLessThan(2_000);
+  });
+
+  it("reports a request undici refuses to send (a header value with a line break) as a failure, not an exception", async () => {
+    const receiver = await startReceiver((_req, res) => res.writeHead(200).end());
+    const result = await newClient().send(`${receiver.url}/hook`, { ...HEADERS, Authorization: "key\r\nx-injected: 1" }, BODY);
+
+    expectFailure(result, "network");
+    expect(result.errorMessage).not.toContain("key");
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it.each([
     ["closes", (socket: net.Socket) => socket.destroy()],
     ["resets (TCP RST)", (socket: net.Socket) => socket.resetAndDestroy()],
