@@ -57,11 +57,15 @@ async function dispatch(context: ScenarioContext, receiver: ReceiverProcess, run
 
     const perAccount = sizes.notifications / sizes.accounts;
     const pushes = sizes.accounts * Math.ceil(perAccount / sizes.batch);
+    await receiver.records({ clear: true });
     const before = await receiver.count();
     const { committedAt } = JSON.parse(lastLine(await runScript("seed notifications", "bench/agents/seed-notifications.ts", [String(perAccount), accountIds.join(",")], env))) as { committedAt: number };
     await receiver.waitForCount(before + pushes, 30 * 60_000);
     const seconds = (performance.timeOrigin + performance.now() - committedAt) / 1000;
     const cpuSeconds = usage.reduce((sum, sampler) => sum + sampler.stop().cpuSeconds, 0);
+    // Every push is sent once in a run without crashes; a webhook-id that arrives twice was claimed twice.
+    const webhookIds = (await receiver.records({ clear: true })).map((arrival) => arrival.webhookId);
+    const repeatedWebhookIds = webhookIds.length - new Set(webhookIds).size;
 
     // The last answers' settles may still be committing (a group commit on a loaded machine): the
     // event log is counted once it holds every notification as delivered, or after 30 s.
@@ -77,7 +81,7 @@ async function dispatch(context: ScenarioContext, receiver: ReceiverProcess, run
     }
     context.log(`${run.label}, batch ${sizes.batch}: ${pushes} pushes in ${seconds.toFixed(1)} s; ${JSON.stringify(counts)}`);
     if (counts.delivered !== sizes.notifications) throw new Error(`${run.label}: ${counts.delivered} of ${sizes.notifications} notifications recorded as delivered`);
-    return { pushesPerSecond: pushes / seconds, notificationsPerSecond: sizes.notifications / seconds, pushes, attempts: counts.attempts!, cpuSeconds };
+    return { pushesPerSecond: pushes / seconds, notificationsPerSecond: sizes.notifications / seconds, pushes, attempts: counts.attempts!, cpuSeconds, repeatedWebhookIds };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
     await database.drop();
@@ -115,6 +119,13 @@ export default defineScenario({
           measures.push({ name: `${run.label}, ${bodyLabel}: pushes`, value: round(result.pushesPerSecond, 0), unit: "pushes/s", note });
           measures.push({ name: `${run.label}, ${bodyLabel}: notifications`, value: round(result.notificationsPerSecond, 0), unit: "notifications/s" });
           measures.push({ name: `${run.label}, ${bodyLabel}: worker CPU per push`, value: round((1e6 * result.cpuSeconds) / result.pushes, 0), unit: "µs", note: `all its workers' CPU over the ${result.pushes} pushes, against the ceiling client's ${round(cpuMicrosPerRequest, 0)} µs a request` });
+          measures.push({
+            name: `${run.label}, ${bodyLabel}: webhook-ids that arrived more than once`,
+            value: result.repeatedWebhookIds,
+            unit: "requests",
+            target: { op: "<=", value: 0 },
+            note: "requests beyond the first with the same webhook-id: a push claimed twice (no worker crashes in this run)",
+          });
           measures.push({
             name: `${run.label}, ${bodyLabel}: share of the ceiling`,
             value: round((100 * result.pushesPerSecond) / ceilingRate),
