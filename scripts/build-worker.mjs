@@ -8,11 +8,11 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const WORKER_BUNDLE = path.join(root, "dist", "worker.mjs");
+const WORKER_BUNDLE = path.join(root, "dist", "worker.mjs");
 
 // Builds every time (under a second): a worker never runs code older than its sources. Written to a
 // temporary file and renamed, so that workers started together never read a half-written file.
-export function buildWorker() {
+function buildWorker() {
   const { outputFiles } = buildSync({
     absWorkingDir: root,
     entryPoints: ["scripts/worker.ts"],
@@ -29,11 +29,10 @@ export function buildWorker() {
   const temporary = `${WORKER_BUNDLE}.${process.pid}.tmp`;
   writeFileSync(temporary, outputFiles[0].contents);
   renameSync(temporary, WORKER_BUNDLE);
-  return WORKER_BUNDLE;
 }
 
 // The Node arguments `npm run worker` runs the built worker with (package.json is their one source).
-export function workerNodeArgs() {
+function workerNodeArgs() {
   const command = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.worker;
   const [, run] = command.split("&& exec node ");
   return run.trim().split(/\s+/).map((word) => (word.startsWith("--") ? word : path.join(root, word)));
