@@ -18,7 +18,9 @@ function createMetrics() {
     help: "Notifications waiting to be delivered (pending or in a push under way)",
     registers: [registry],
     async collect() {
-      this.set(await db.notification.count({ where: { state: { in: ["pending", "queued"] } } }));
+      // One count a state: an IN list does not let SQLite use the index of open notifications.
+      const [pending, queued] = await Promise.all([db.notification.count({ where: { state: "pending" } }), db.notification.count({ where: { state: "queued" } })]);
+      this.set(pending + queued);
     },
   });
   new Gauge({

@@ -48,11 +48,11 @@ export class RunNotificationCounter {
   }
 
   async read(now = new Date()): Promise<RunNotificationCounts> {
-    const oldestOpen = await db.notification.aggregate({
-      where: { accountId: this.accountId, state: { in: OPEN_STATES }, occurredAt: { gte: this.settledUntil } },
-      _min: { occurredAt: true },
-    });
-    const horizon = new Date(Math.min(now.getTime() - EVENT_SETTLE_MS, oldestOpen._min.occurredAt?.getTime() ?? Infinity));
+    // One read a state: an IN list does not let SQLite use the index of open notifications.
+    const oldestOpen = await Promise.all(
+      OPEN_STATES.map((state) => db.notification.aggregate({ where: { accountId: this.accountId, state, occurredAt: { gte: this.settledUntil } }, _min: { occurredAt: true } })),
+    );
+    const horizon = new Date(Math.min(now.getTime() - EVENT_SETTLE_MS, ...oldestOpen.map((oldest) => oldest._min.occurredAt?.getTime() ?? Infinity)));
     if (horizon > this.settledUntil) {
       const settling = await this.countByState({ gte: this.settledUntil, lt: horizon });
       this.settled.delivered += settling.get("delivered") ?? 0;

@@ -1,5 +1,6 @@
 // Driver adapters the WebAssembly schema engine runs its SQL through, one per supported provider.
-// SQLite needs one bridge over @prisma/adapter-better-sqlite3 7.10: multi-statement scripts in executeRaw.
+// SQLite needs two bridges over @prisma/adapter-better-sqlite3 7.10: multi-statement scripts in executeRaw,
+// and the double-quoted index name in the engine's read of a partial index's WHERE clause.
 // PostgreSQL needs three bridges over @prisma/adapter-pg 7.10 (see README.md):
 //   1. pg_catalog columns of the internal type "char" (OID 18) are reported as text;
 //   2. the shadow database is a real, separate database that we create and drop ourselves;
@@ -31,8 +32,8 @@ function sqliteAdapterFactory(url, shadowDatabaseUrl) {
   return {
     provider: "sqlite",
     adapterName: factory.adapterName,
-    connect: async () => acceptMultiStatementScripts(await factory.connect()),
-    connectToShadowDb: async () => acceptMultiStatementScripts(await factory.connectToShadowDb()),
+    connect: async () => quoteIndexNamesAsStrings(acceptMultiStatementScripts(await factory.connect())),
+    connectToShadowDb: async () => quoteIndexNamesAsStrings(acceptMultiStatementScripts(await factory.connectToShadowDb())),
   };
 }
 
@@ -53,6 +54,24 @@ function acceptMultiStatementScripts(adapter) {
       await adapter.executeScript(query.sql);
       return 0;
     }
+  };
+  return adapter;
+}
+
+/**
+ * SQLite gap: to read a partial index's WHERE clause the engine asks
+ * `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = "<index>"`, a double-quoted string that
+ * better-sqlite3's SQLite (built without double-quoted string literals) reads as a column name, so
+ * describing a database with a partial index failed. Send the name as a parameter instead.
+ */
+const INDEX_SQL_BY_DOUBLE_QUOTED_NAME = /^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"((?:[^"]|"")*)";?\s*$/;
+
+function quoteIndexNamesAsStrings(adapter) {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = (query) => {
+    const match = query.args.length === 0 ? INDEX_SQL_BY_DOUBLE_QUOTED_NAME.exec(query.sql) : null;
+    if (!match) return queryRaw(query);
+    return queryRaw({ ...query, sql: `${match[1]}?`, args: [match[2].replaceAll('""', '"')], argTypes: [{ scalarType: "string", arity: "scalar" }] });
   };
   return adapter;
 }
