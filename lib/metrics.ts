@@ -18,7 +18,7 @@ function createMetrics() {
     help: "Notifications waiting to be delivered (pending or in a push under way)",
     registers: [registry],
     async collect() {
-      // One count a state: an IN list does not let SQLite use the index of open notifications.
+      // One count a state: with an IN list SQLite would not use the index of undelivered notifications.
       const [pending, queued] = await Promise.all([db.notification.count({ where: { state: "pending" } }), db.notification.count({ where: { state: "queued" } })]);
       this.set(pending + queued);
     },

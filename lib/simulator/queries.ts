@@ -34,7 +34,7 @@ type EventWindow = { gte: Date; lt?: Date };
 // than EVENT_SETTLE_MS (by then every event has committed), are settled: delivered, or failed after
 // their retries. They are counted once (an administrator's redelivery during the run is not counted
 // again); later reads cover only the events after them. Every query is
-// a range of an index: open notifications by (account_id, state), events by (account_id, occurred_at).
+// a range of an index: undelivered notifications by (account_id, state), events by (account_id, occurred_at).
 export class RunNotificationCounter {
   private settledUntil: Date;
   private settled = { delivered: 0, failed: 0 };
@@ -48,7 +48,7 @@ export class RunNotificationCounter {
   }
 
   async read(now = new Date()): Promise<RunNotificationCounts> {
-    // One read a state: an IN list does not let SQLite use the index of open notifications.
+    // One read a state: with an IN list SQLite would not use the index of undelivered notifications.
     const oldestOpen = await Promise.all(
       OPEN_STATES.map((state) => db.notification.aggregate({ where: { accountId: this.accountId, state, occurredAt: { gte: this.settledUntil } }, _min: { occurredAt: true } })),
     );
