@@ -1,6 +1,5 @@
-// The dispatcher: leases due pushes, forms pushes from the outbox as sending slots free up, sends
-// them with bounded concurrency (overall and per account endpoint), records the attempts in group
-// commits (each leasing the next pushes for the slots it frees), and sleeps
+// The dispatcher: forms pushes from the outbox, leases due pushes, sends them with bounded
+// concurrency (overall and per account endpoint), records the attempts in group commits, and sleeps
 // until new work is signalled or the next retry is due. It never spins on a short poll; a slow
 // safety sweep catches work written by other processes. Runs in the web process
 // (instrumentation.ts) or alone (npm run worker).
@@ -8,20 +7,17 @@ import { logger } from "@/lib/logger";
 import { deliveryConfigFromEnv, type DeliveryConfig } from "@/lib/webhooks/config";
 import { deliverPush } from "@/lib/webhooks/delivery";
 import { groupCommit } from "@/lib/group-commit";
-import { directSql, durableCommitsSynced, sqlOnPostgres } from "@/lib/sql";
+import { durableCommitsSynced, sqlOnPostgres } from "@/lib/sql";
 import { createWebhookClient, type WebhookClient } from "@/lib/webhooks/http";
-import { accountsWithPendingNotifications } from "@/lib/webhooks/outbox";
-import { claimDuePushes, nextDueAt, settleAttempts, type ClaimRequest, type Claimed, type FormingLeaser, type FormRequest, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
+import { claimDuePushes, formPushes, nextDueAt, settleAttempts, type ClaimRequest, type FormingLeaser, type LeasedPush, type PushOutcome, type Settlement } from "@/lib/webhooks/pushes";
 import { loadDeliveryCredentialsOf, type DeliveryCredentials } from "@/lib/webhooks/settings";
-import { onNewWork } from "@/lib/webhooks/wake";
+import { onNewWork, signalOtherProcesses } from "@/lib/webhooks/wake";
 
 const SAFETY_SWEEP_MS = 60_000;
 const LEASE_MARGIN_MS = 5_000;
 const BLOCKED_RECHECK_MS = 100;
 // How long a group of answers waits for more before it is recorded (see the constructor).
 const SETTLE_GATHER_MS = 2;
-// How many accounts with pending notifications one read of the outbox finds.
-const FORMABLE_READ = 1000;
 
 export type DispatcherOptions = { config?: DeliveryConfig; client?: WebhookClient; safetySweepMs?: number };
 
@@ -41,12 +37,6 @@ export class Dispatcher implements FormingLeaser {
   // Whether the outbox may hold notifications not yet formed into pushes: set by new-work signals,
   // timers and start; a finished delivery only frees a sending slot and needs no outbox read.
   private outboxChanged = true;
-  // Accounts with notifications pending, by id, as the last read of the outbox found them: claims
-  // form their pushes (FormRequest), in turn after `formingResumesAfter`, and drop those they drain.
-  // `formableMore`: the read found as many as it reads; once these are drained, read again.
-  private formable: string[] = [];
-  private formableMore = false;
-  private formingResumesAfter = "";
   // When the last claim looked for due pushes: a push due only after that was not due to it yet.
   private lastClaimAt = 0;
   // Bumped by whatever can make more pushes claimable: new work, a due time reached, a sending slot
@@ -109,7 +99,15 @@ export class Dispatcher implements FormingLeaser {
       try {
         if (this.outboxChanged) {
           this.outboxChanged = false;
-          await this.readFormableAccounts();
+          // A large backlog is formed a slice per cycle, sending what is formed in between.
+          // What finds a free slot here is sent without a claim; the rest waits queued, for any dispatcher.
+          const formed = await formPushes(this.config, new Date(), this);
+          this.sendLeased(formed.leased);
+          if (formed.pushes > formed.leased.length) {
+            this.claimGeneration++;
+            signalOtherProcesses();
+          }
+          if (formed.more) this.outboxChanged = this.rerun = true;
         }
         idleSlots = await this.sendDuePushes();
       } catch (error) {
@@ -122,34 +120,19 @@ export class Dispatcher implements FormingLeaser {
     } while (this.rerun && !this.stopping);
   }
 
-  private async readFormableAccounts(): Promise<void> {
-    const found = await accountsWithPendingNotifications(await directSql(), FORMABLE_READ);
-    this.formable = found.map(({ accountId }) => accountId);
-    this.formableMore = found.length === FORMABLE_READ;
-    if (found.length > 0) this.claimGeneration++;
-  }
-
   // Claims and starts what is due; whether sending slots are left free (nothing more was due).
   private async sendDuePushes(): Promise<boolean> {
     if (!sqlOnPostgres && this.exhaustedGeneration === this.claimGeneration) return true;
     const generation = this.claimGeneration;
     const request = this.claimRequest(this.config.concurrency - this.slotsInUse(), this.activePerAccount());
     const claimed = await claimDuePushes(request);
-    this.noteClaim(generation, claimed, request.limit);
-    await this.startDeliveries(claimed.pushes);
-    return claimed.pushes.length < request.limit;
+    this.noteClaim(generation, claimed.length, request.limit);
+    await this.startDeliveries(claimed);
+    return claimed.length < request.limit;
   }
 
-  private noteClaim(generation: number, { pushes, drained }: Claimed, limit: number): void {
-    if (pushes.length < limit) this.exhaustedGeneration = Math.max(this.exhaustedGeneration, generation);
-    if (drained.length === 0) return;
-    const gone = new Set(drained);
-    this.formable = this.formable.filter((accountId) => !gone.has(accountId));
-    // More accounts may have notifications pending than the last read found.
-    if (this.formable.length === 0 && this.formableMore) {
-      this.outboxChanged = true;
-      this.runSoon();
-    }
+  private noteClaim(generation: number, claimed: number, limit: number): void {
+    if (claimed < limit) this.exhaustedGeneration = Math.max(this.exhaustedGeneration, generation);
   }
 
   // Records a group of attempts and, in the same transaction, leases pushes for the slots they free.
@@ -159,8 +142,8 @@ export class Dispatcher implements FormingLeaser {
     const room = this.stopping ? 0 : this.config.concurrency - this.slotsInUse() + settlements.length;
     const generation = this.claimGeneration;
     const { outcomes, claimed } = await settleAttempts(settlements, this.config, this.claimRequest(room, active));
-    this.noteClaim(generation, claimed, room);
-    await this.startDeliveries(claimed.pushes);
+    this.noteClaim(generation, claimed.length, room);
+    await this.startDeliveries(claimed);
     return outcomes;
   }
 
@@ -209,25 +192,7 @@ export class Dispatcher implements FormingLeaser {
   private claimRequest(limit: number, active: ReadonlyMap<string, number>): ClaimRequest {
     const now = new Date();
     this.lastClaimAt = now.getTime();
-    return { limit, leaseMs: this.leaseMs, perAccount: { limit: this.config.concurrencyPerEndpoint, active }, now, form: this.formRequest(limit, active) };
-  }
-
-  // The accounts a claim with room for `limit` pushes forms pushes for: of those with notifications
-  // pending, the ones with a sending slot free, in turn, until their free slots fill the room.
-  private formRequest(limit: number, active: ReadonlyMap<string, number>): FormRequest | undefined {
-    if (limit <= 0 || this.formable.length === 0) return undefined;
-    const start = Math.max(0, this.formable.findIndex((accountId) => accountId > this.formingResumesAfter));
-    const accountIds: string[] = [];
-    for (let index = 0, slots = 0; index < this.formable.length && slots < limit; index++) {
-      const accountId = this.formable[(start + index) % this.formable.length]!;
-      const free = this.config.concurrencyPerEndpoint - (active.get(accountId) ?? 0);
-      if (free <= 0) continue;
-      accountIds.push(accountId);
-      slots += free;
-    }
-    if (accountIds.length === 0) return undefined;
-    this.formingResumesAfter = accountIds.at(-1)!;
-    return { accountIds, maxBatch: this.config.maxBatch };
+    return { limit, leaseMs: this.leaseMs, perAccount: { limit: this.config.concurrencyPerEndpoint, active }, now };
   }
 
   // `beforeStart`: runs just before the deliveries count in the sending slots.

@@ -46,23 +46,23 @@ export async function insertNotifications(sql: Sql, notifications: NewNotificati
 export type PendingNotification = { id: string; deviceId: string; status: string; occurredAt: Date };
 type PendingRow = { id: string; account_id: string; device_id: string; status: string; occurred_at: unknown };
 
-// Each account's oldest pending notifications (ids are time-ordered), up to the number `wanted` of each, in the accounts'
-// order. On PostgreSQL they are row-locked (SKIP LOCKED), so that two dispatchers forming pushes at
-// once never put one into two pushes, and read in one statement for all the accounts (a round trip
-// each would cost more than the rest of forming); on SQLite one read per account, microseconds each.
-export async function takePendingNotifications(sql: Sql, wanted: ReadonlyMap<string, number>): Promise<Map<string, PendingNotification[]>> {
+// Each account's oldest pending notifications, up to `limit` of each, in the accounts' order. On
+// PostgreSQL they are row-locked (SKIP LOCKED), so that two dispatchers forming pushes at once never
+// put one into two pushes, and read in one statement for all the accounts (a round trip each would
+// cost more than the rest of forming); on SQLite one read per account, microseconds each.
+export async function takePendingNotifications(sql: Sql, accountIds: string[], limit: number): Promise<Map<string, PendingNotification[]>> {
   const rows = sqlOnPostgres
     ? await sql.all<PendingRow>(
-        `SELECT n.id, n.account_id, n.device_id, n.status, n.occurred_at FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS list(value, wanted, position)
-          CROSS JOIN LATERAL (SELECT id, account_id, device_id, status, occurred_at FROM notifications
-            WHERE account_id = list.value AND state = 'pending' ORDER BY id LIMIT list.wanted${SKIP_LOCKED}) AS n
-          ORDER BY list.position, n.id`,
-        [[...wanted.keys()], [...wanted.values()]],
+        `SELECT n.id, n.account_id, n.device_id, n.status, n.occurred_at FROM unnest(?::text[]) WITH ORDINALITY AS list(value, position)
+          CROSS JOIN LATERAL (SELECT id, account_id, device_id, status, occurred_at, created_at FROM notifications
+            WHERE account_id = list.value AND state = 'pending' ORDER BY created_at, id LIMIT ?${SKIP_LOCKED}) AS n
+          ORDER BY list.position, n.created_at, n.id`,
+        [accountIds, limit],
       )
     : (
         await Promise.all(
-          [...wanted].map(([accountId, limit]) =>
-            sql.all<PendingRow>("SELECT id, account_id, device_id, status, occurred_at FROM notifications WHERE account_id = ? AND state = 'pending' ORDER BY id LIMIT ?", [accountId, limit]),
+          accountIds.map((accountId) =>
+            sql.all<PendingRow>("SELECT id, account_id, device_id, status, occurred_at FROM notifications WHERE account_id = ? AND state = 'pending' ORDER BY created_at, id LIMIT ?", [accountId, limit]),
           ),
         )
       ).flat();

@@ -4,7 +4,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Prisma } from "@/lib/db";
 import { newTimeOrderedId } from "@/lib/ids";
-import { commitSqlTransaction, directSql, IN_LIST, LIST_ROWS, listParam, NOT_IN_LIST, sqlOnPostgres, sqlTransaction, sqlTransactionWithPrisma, timeOf, type Durability, type RowUpdate, type Sql, type SqlParam, type SqlScalar } from "@/lib/sql";
+import { directSql, IN_LIST, LIST_ROWS, listParam, NOT_IN_LIST, sqlOnPostgres, sqlTransaction, sqlTransactionWithPrisma, timeOf, type RowUpdate, type Sql, type SqlParam, type SqlScalar } from "@/lib/sql";
 import type { DeliveryConfig } from "@/lib/webhooks/config";
 import { buildPushBody } from "@/lib/webhooks/contract";
 import { countFailedPush, resetFailureCounts } from "@/lib/webhooks/failures";
@@ -45,17 +45,19 @@ const FORM_BUDGET = 5000;
 // Where the last call ran out of budget: the next call starts after it, so every account has its turn.
 let formingResumesAfter = "";
 
-// Turns every pending notification into queued pushes of at most maxBatch each, one account per
-// push, a slice of accounts per transaction, for any dispatcher to claim (the dispatcher itself
-// forms pushes only as sending slots free up: see FormRequest). A large backlog is formed a slice at
-// a time (`more`: call again).
-export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date()): Promise<{ pushes: number; more: boolean }> {
+// Turns pending notifications into pushes of at most maxBatch each, one account per push, a slice of
+// accounts per transaction, so a large backlog is formed a slice at a time (`more`) while the pushes
+// already formed are sent. With a `leaser` (the dispatcher forming them), a push of an account with
+// a free sending slot and no older push queued is written leased to it: `leased`, for it to send
+// without a claim of its own.
+export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now = new Date(), leaser?: FormingLeaser): Promise<{ pushes: number; more: boolean; leased: LeasedPush[] }> {
   const take = Math.max(config.maxBatch, FORM_CHUNK - (FORM_CHUNK % config.maxBatch));
   const waiting = await accountsWithPendingNotifications(await directSql(), 1000);
   const inTurn = [...waiting.filter(({ accountId }) => accountId > formingResumesAfter), ...waiting.filter(({ accountId }) => accountId <= formingResumesAfter)];
   let pushes = 0;
   let formedNotifications = 0;
   let more = false;
+  const leased: LeasedPush[] = [];
   for (let next = 0; next < inTurn.length; ) {
     if (formedNotifications >= FORM_BUDGET) {
       more = true;
@@ -68,24 +70,39 @@ export async function formPushes(config: Pick<DeliveryConfig, "maxBatch">, now =
       planned += Math.min(inTurn[next]!.pending, take);
     }
     formingResumesAfter = slice.at(-1)!;
-    const formed = await sqlTransaction(async (sql) => {
-      const enabled = await holdUnlessEnabled(sql, slice);
-      const pending = await takePendingNotifications(sql, new Map(slice.filter((id) => enabled.has(id)).map((id) => [id, take])));
-      const accountPushes: AccountPush[] = [];
+    // The slice's pushes, by account.
+    const formed = new Map<string, AccountPush[]>();
+    const leasedInSlice: LeasedPush[] = [];
+    await sqlTransaction(async (sql) => {
+      const enabled = await enabledAccounts(sql, slice);
+      // Kept, as held, while the integration is off.
+      for (const accountId of slice.filter((id) => !enabled.has(id))) await holdPendingNotifications(sql, accountId);
+      const pending = await takePendingNotifications(sql, slice.filter((id) => enabled.has(id)), take);
       for (const [accountId, ofAccount] of pending) {
-        accountPushes.push(...deliveryPushes(ofAccount, config.maxBatch).map((push) => ({ ...push, accountId })));
+        const accountPushes = deliveryPushes(ofAccount, config.maxBatch).map((push) => ({ ...push, accountId }));
+        formed.set(accountId, accountPushes);
         formedNotifications += ofAccount.length;
+        pushes += accountPushes.length;
         if (ofAccount.length === take) more = true;
       }
-      await createPushes(sql, accountPushes, now);
-      pushes += accountPushes.length;
-      return [...pending.keys()];
-    }, { durability: "durable-before-visible" });
-    for (const accountId of formed) publishPushChange(accountId);
+      // Leased to `leaser` where it has a free slot, unless an older push of the account waits queued.
+      // Added to leasedInSlice before they are written, so that their slots are released if the
+      // transaction fails.
+      if (leaser && formed.size > 0) {
+        const queued = await accountsWithWorkWaiting(sql, [...formed.keys()], { pending: false });
+        for (const [accountId, ofAccount] of formed) if (!queued.has(accountId)) leasedInSlice.push(...leaseAtForming(ofAccount, accountId, now, leaser));
+      }
+      await createPushes(sql, [...formed.values()].flat(), now);
+    }, { durability: "durable-before-visible" }).catch((error: unknown) => {
+      leaser?.releaseSlots(leasedInSlice);
+      throw error;
+    });
+    leased.push(...leasedInSlice);
+    for (const accountId of formed.keys()) publishPushChange(accountId);
     // SQLite calls are synchronous: let answers, timers and the garbage collector in between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { pushes, more };
+  return { pushes, more, leased };
 }
 
 // A dispatcher of this process that takes pushes as they are formed: a push leased to it in the
@@ -100,9 +117,10 @@ export type FormingLeaser = {
 // Writes the notifications of a group of status changes in its transaction `sql`. Those of an
 // account with nothing else waiting (no push waiting to be sent, no older pending notification) go
 // straight into pushes: a notification and its push commit together, in one durable commit instead
-// of two, and the dispatcher goes straight to sending. The others wait as pending (or held), and a
-// dispatcher forms them into pushes as its sending slots free up, batching what gathered meanwhile
-// (see FormRequest). With a `leaser` that has a free slot for the account, a push is written leased to it:
+// of two, and the dispatcher goes straight to sending. The others wait as pending (or held), and the
+// dispatcher batches what gathers meanwhile (forming older notifications with a commit synced before
+// any process can send them: formed again after a loss, they would go out under a second
+// webhook-id). With a `leaser` that has a free slot for the account, a push is written leased to it:
 // `leased`, for it to send once the transaction has committed (or to release if it did not).
 // `waiting`: something is left for a dispatcher to form or claim. Call publishPushChange for the
 // accounts after the commit.
@@ -156,14 +174,6 @@ async function accountsWithWorkWaiting(sql: Sql, accountIds: string[], { pending
     [listParam(accountIds)],
   );
   return new Set(rows.map((row) => row.account_id));
-}
-
-// Of these accounts, those whose integration is enabled; the pending notifications of the others
-// are kept, as held, while their integration is off.
-async function holdUnlessEnabled(sql: Sql, accountIds: string[]): Promise<Set<string>> {
-  const enabled = await enabledAccounts(sql, accountIds);
-  for (const accountId of accountIds) if (!enabled.has(accountId)) await holdPendingNotifications(sql, accountId);
-  return enabled;
 }
 
 // Of these accounts, those whose integration is enabled.
@@ -280,34 +290,17 @@ async function readDue(sql: Sql, stateIndex: number, from: ReadPosition | null, 
 }
 
 // What a dispatcher asks to lease: at most `limit` pushes due at `now`, at most `perAccount.limit`
-// per account counting those already `active` in it; with `form`, pushes formed for the room left.
-export type ClaimRequest = { limit: number; leaseMs: number; perAccount: { limit: number; active: ReadonlyMap<string, number> }; now: Date; form?: FormRequest };
+// per account counting those already `active` in it.
+export type ClaimRequest = { limit: number; leaseMs: number; perAccount: { limit: number; active: ReadonlyMap<string, number> }; now: Date };
 
-// Accounts whose pending notifications a claim forms into pushes, leased at once, for the sending
-// slots that due pushes leave free, in the order given. A backlog so waits as notifications until a
-// slot is free for them, not as queued pushes that a claim would read and move again, and each push
-// takes whatever gathered until then. The claim's commit is then synced before the pushes go out
-// (formed again after a loss, a notification would go out under a second webhook-id); the pushes are
-// leased to the claimer, so no other process sends them meanwhile.
-export type FormRequest = { accountIds: string[]; maxBatch: number };
-
-// What a claim leased. `formed`: the accounts it formed pushes for; `drained`: those of
-// `form.accountIds` left with no notification pending (fewer than it could take, or held).
-export type Claimed = { pushes: LeasedPush[]; formed: string[]; drained: string[] };
-
-// Leases due pushes (new, due for retry, or abandoned by a crashed sender) for sending, and forms
-// pushes for the room left (`form`). settleAttempts only settles a push still leased with the lease set here.
-export async function claimDuePushes(request: ClaimRequest): Promise<Claimed> {
-  if (request.limit <= 0) return { pushes: [], formed: [], drained: [] };
-  const claimed = await sqlTransaction((sql) => claimIn(sql, request), { durability: claimDurability(request) });
-  for (const accountId of claimed.formed) publishPushChange(accountId);
-  return claimed;
+// Leases due pushes (new, due for retry, or abandoned by a crashed sender) for sending.
+// settleAttempts only settles a push still leased with the lease set here.
+export async function claimDuePushes(request: ClaimRequest): Promise<LeasedPush[]> {
+  if (request.limit <= 0) return [];
+  return sqlTransaction((sql) => claimIn(sql, request), { durability: "replayable" });
 }
 
-const claimDurability = (request?: ClaimRequest): Durability => (request?.form ? "durable" : "replayable");
-
-async function claimIn(sql: Sql, request: ClaimRequest): Promise<Claimed> {
-  const { limit, leaseMs, perAccount, now } = request;
+async function claimIn(sql: Sql, { limit, leaseMs, perAccount, now }: ClaimRequest): Promise<LeasedPush[]> {
   const active = new Map(perAccount.active);
   const isFull = (accountId: string) => (active.get(accountId) ?? 0) >= perAccount.limit;
   const taken: string[] = [];
@@ -335,55 +328,19 @@ async function claimIn(sql: Sql, request: ClaimRequest): Promise<Claimed> {
       leftOut.push(stoppedAt.account_id);
     }
   }
+  if (taken.length === 0) return [];
   // One lease for the batch: its expiry is the holder's token. Nobody can have changed these rows
   // since they were read: SQLite's transaction holds the write lock, PostgreSQL's the row locks.
   const lease = new Date(now.getTime() + leaseMs);
-  const leased = taken.length === 0 ? [] : await sql.all<ClaimedRow>(
+  const leased = await sql.all<ClaimedRow>(
     `UPDATE pushes SET state = 'sending', lease_expires_at = ?, next_attempt_at = ? WHERE id ${IN_LIST} RETURNING id, account_id, body, attempt_count`,
     [lease, lease, listParam(taken)],
   );
   const byId = new Map(leased.map((push) => [push.id, push]));
-  const pushes = taken.map((id) => {
+  return taken.map((id) => {
     const push = byId.get(id)!;
     return { id, accountId: push.account_id, body: push.body, attemptCount: Number(push.attempt_count), leaseExpiresAt: lease };
   });
-  if (!request.form || pushes.length === limit) return { pushes, formed: [], drained: [] };
-  const formed = await formLeasedPushes(sql, request.form, { room: limit - pushes.length, perAccountLimit: perAccount.limit, active }, lease, now);
-  return { pushes: pushes.concat(formed.pushes), formed: formed.formed, drained: formed.drained };
-}
-
-// Forms pushes of the accounts' pending notifications for at most `room` sending slots, at most
-// `perAccountLimit` per account counting those `active` in it, written leased (see FormRequest).
-async function formLeasedPushes(
-  sql: Sql,
-  { accountIds, maxBatch }: FormRequest,
-  { room, perAccountLimit, active }: { room: number; perAccountLimit: number; active: ReadonlyMap<string, number> },
-  lease: Date,
-  now: Date,
-): Promise<Claimed> {
-  const enabled = await holdUnlessEnabled(sql, accountIds);
-  const drained = accountIds.filter((accountId) => !enabled.has(accountId));
-  // How many notifications to take of each account: a push's worth for each slot it may fill.
-  const wanted = new Map<string, number>();
-  for (const accountId of accountIds) {
-    const slots = Math.min(room, perAccountLimit - (active.get(accountId) ?? 0));
-    if (!enabled.has(accountId) || slots <= 0) continue;
-    wanted.set(accountId, slots * maxBatch);
-    room -= slots;
-  }
-  const pending = await takePendingNotifications(sql, wanted);
-  const formed: AccountPush[] = [];
-  for (const [accountId, count] of wanted) {
-    const ofAccount = pending.get(accountId) ?? [];
-    if (ofAccount.length < count) drained.push(accountId);
-    formed.push(...deliveryPushes(ofAccount, maxBatch).map((push) => ({ ...push, accountId, leaseExpiresAt: lease })));
-  }
-  await createPushes(sql, formed, now);
-  return {
-    pushes: formed.map(({ id, accountId, body }) => ({ id, accountId, body, attemptCount: 0, leaseExpiresAt: lease })),
-    formed: [...pending.keys()],
-    drained,
-  };
 }
 
 export type AttemptRecord = {
@@ -453,17 +410,16 @@ function attemptRow(pushId: string, accountId: string, attempt: AttemptRecord): 
 // reset), a retry after the configured delay, a failed push (counted, maybe disabling), or held.
 // Settlements of one account are applied in the order given; accounts in id order, so that two
 // workers' transactions take the integrations' row locks in the same order (no deadlock).
-// `claim`: the pushes to lease next, in the same transaction (one commit for both, not two). It
-// returns once committed: pushes it formed go out once the commit is on disk (durableCommitsSynced).
+// `claim`: the pushes to lease next, in the same transaction (one commit for both, not two).
 export async function settleAttempts(
   settlements: Settlement[],
   config: SettleConfig,
   claim?: ClaimRequest,
   now = new Date(),
-): Promise<{ outcomes: PushOutcome[]; claimed: Claimed }> {
+): Promise<{ outcomes: PushOutcome[]; claimed: LeasedPush[] }> {
   const order = settlements.map((_, index) => index).sort((a, b) => settlements[a]!.push.accountId.localeCompare(settlements[b]!.push.accountId));
   const accountIds = [...new Set(settlements.map(({ push }) => push.accountId))];
-  const { result: settled } = await commitSqlTransaction(
+  const settled = await sqlTransaction(
     async (sql) => {
       const enabled = await enabledAccounts(sql, accountIds);
       // Accounts with a success to reset the failure count of: written in one statement at the end,
@@ -516,11 +472,11 @@ export async function settleAttempts(
       await resetFailureCounts(sql, resetDue);
       await sql.insert("push_attempts", ATTEMPT_COLUMNS, attempts);
       for (const [state, pushIds] of Object.entries(notificationStates)) await setPushNotificationsState(sql, pushIds, state as NotificationState);
-      return { outcomes, claimed: claim ? await claimIn(sql, claim) : { pushes: [], formed: [], drained: [] } };
+      return { outcomes, claimed: claim ? await claimIn(sql, claim) : [] };
     },
-    { durability: claimDurability(claim), timeout: 30_000 },
+    { durability: "replayable", timeout: 30_000 },
   );
-  for (const accountId of new Set([...accountIds, ...settled.claimed.formed])) publishPushChange(accountId);
+  for (const accountId of accountIds) publishPushChange(accountId);
   return settled;
 }
 

@@ -21,6 +21,11 @@ export function signalNewWork(): void {
   notifyOtherProcesses?.();
 }
 
+// After this process formed pushes from the outbox: idle dispatchers of other processes share the sending.
+export function signalOtherProcesses(): void {
+  notifyOtherProcesses?.();
+}
+
 export function onNewWork(listener: () => void): () => void {
   emitter.on("work", listener);
   return () => emitter.off("work", listener);

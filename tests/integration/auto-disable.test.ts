@@ -102,7 +102,7 @@ describe("the failure count within one settled group", () => {
     await enroll(first.accountId, 3, "ORDER");
     await enroll(second.accountId, 1, "ORDER");
     await formPushes({ maxBatch: 1 });
-    const { pushes: leased } = await claimDuePushes({ limit: 1000, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date() });
+    const leased = await claimDuePushes({ limit: 1000, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date() });
     const ofFirst = leased.filter((push) => push.accountId === first.accountId);
     const ofSecond = leased.filter((push) => push.accountId === second.accountId);
     expect([ofFirst.length, ofSecond.length]).toEqual([3, 1]);

@@ -140,7 +140,7 @@ describe("pushes the dispatcher forms", () => {
     const off = accounts[2]!.accountId;
     await db.webhookIntegration.update({ where: { accountId: off }, data: { enabled: false, disabledReason: "Disabled automatically after 100 consecutive failed pushes." } });
 
-    expect(await formPushes({ maxBatch: 3 })).toEqual({ pushes: 4, more: false });
+    expect(await formPushes({ maxBatch: 3 })).toMatchObject({ pushes: 4, more: false, leased: [] });
 
     const deviceIdsOfPushes = async (accountId: string) => (await pushesOf(accountId)).map((push) => (JSON.parse(push.body) as { device_id: string }[]).map((item) => item.device_id));
     expect(await deviceIdsOfPushes(accounts[0]!.accountId)).toEqual([["PASS0-0"], ["PASS0-1", "PASS0-2", "PASS0-3"], ["PASS0-4"]]);
@@ -168,42 +168,34 @@ describe("pushes the dispatcher forms", () => {
 });
 
 describe("sending slots", () => {
-  it("are filled by a claim with pushes formed from pending notifications, leased at once; what finds no free slot stays pending", async () => {
-    // Notifications pending (the first change of each account went into a push, settled since).
-    const pendingOf = async (name: string, changes: number) => {
-      const { accountId } = await accountWithWebhook(harness.receiver.url);
-      for (let i = 0; i < changes; i++) await createDevice(accountId, { deviceId: `${name}-${i}`, name: "Phone", platform: "Android" }, "api");
-      await db.push.updateMany({ where: { accountId }, data: { state: "succeeded", nextAttemptAt: null } });
-      await db.notification.updateMany({ where: { accountId, state: "queued" }, data: { state: "delivered" } });
-      return accountId;
+  it("taken by pushes leased in a forming transaction that fails are given back, and nothing is formed", async () => {
+    // Two accounts, each with a notification pending and no push queued (the first change's push settled).
+    const accountIds: string[] = [];
+    for (const name of ["ROLLBACK-A", "ROLLBACK-B"]) {
+      const { accountId } = await accountWithWebhook(harness.receiver.url, { events: ["installed", "compliant"] });
+      await createDevice(accountId, { deviceId: name, name: "Phone", platform: "Android" }, "api");
+      await changeDeviceStatus(accountId, name, "compliant", "api");
+      await db.push.updateMany({ where: { accountId }, data: { state: "succeeded" } });
+      accountIds.push(accountId);
+    }
+    // A slot for the first account's push, then a failure while the second's is formed.
+    let reserved = 0;
+    const released: string[] = [];
+    const leaser = {
+      leaseMs: 10_000,
+      reserveSlot: () => {
+        if (++reserved > 1) throw new Error("forming fails after a push was leased");
+        return true;
+      },
+      releaseSlots: (pushes: { accountId: string }[]) => released.push(...pushes.map((push) => push.accountId)),
     };
-    const [busy, quiet, off] = [await pendingOf("FORM-BUSY", 6), await pendingOf("FORM-QUIET", 2), await pendingOf("FORM-OFF", 2)];
-    // Pushes that earlier tests left due would take the claims' room first: out of the way.
-    await db.push.updateMany({ where: { nextAttemptAt: { not: null } }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
-    await db.webhookIntegration.update({ where: { accountId: off }, data: { enabled: false } });
-    const claim = (limit: number, maxBatch: number, accountIds: string[], active = new Map<string, number>()) =>
-      claimDuePushes({ limit, leaseMs: 60_000, perAccount: { limit: 2, active }, now: new Date(), form: { accountIds, maxBatch } });
-
-    // Room for 3: two slots of the busy account, one of the quiet one; the switched-off account's are held.
-    const first = await claim(3, 1, [off, busy, quiet]);
-    expect(first.pushes.map((push) => push.accountId)).toEqual([busy, busy, quiet]);
-    expect(first.pushes.map((push) => JSON.parse(push.body).length)).toEqual([1, 1, 1]);
-    expect(first).toMatchObject({ formed: [busy, quiet], drained: [off] });
-    const formed = await db.push.findMany({ where: { id: { in: first.pushes.map((push) => push.id) } } });
-    expect(formed.map((push) => [push.state, push.leaseExpiresAt?.getTime()])).toEqual(formed.map(() => ["sending", first.pushes[0]!.leaseExpiresAt.getTime()]));
-    expect(await db.notification.count({ where: { accountId: busy, state: "queued" } })).toBe(2);
-    expect(await db.notification.count({ where: { accountId: busy, state: "pending" } })).toBe(3);
-    expect(await db.notification.count({ where: { accountId: off, state: "held" } })).toBe(1);
-
-    // The busy account at its limit takes nothing; the quiet one has nothing left.
-    expect(await claim(3, 10, [busy, quiet], new Map([[busy, 2]]))).toEqual({ pushes: [], formed: [], drained: [quiet] });
-    // With a slot free, a push takes up to maxBatch of what gathered, and the account is drained.
-    const last = await claim(3, 10, [busy], new Map([[busy, 1]]));
-    expect(last.pushes.map((push) => JSON.parse(push.body).length)).toEqual([3]);
-    expect(last.drained).toEqual([busy]);
-    expect(await db.notification.count({ where: { accountId: busy, state: "pending" } })).toBe(0);
-    // Nothing of these accounts is left for the next test's dispatcher to send to the shared receiver.
-    await db.push.updateMany({ where: { accountId: { in: [busy, quiet] } }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
+    await expect(formPushes({ maxBatch: 10 }, new Date(), leaser)).rejects.toThrow("forming fails after a push was leased");
+    expect(released).toHaveLength(1);
+    expect(accountIds).toContain(released[0]);
+    for (const accountId of accountIds) {
+      expect(await db.notification.count({ where: { accountId, state: "pending" } })).toBe(1);
+      expect(await db.push.count({ where: { accountId, state: { not: "succeeded" } } })).toBe(0);
+    }
   });
 
   it("fills every slot from a backlog of several accounts, each up to its per-endpoint limit, though one account's pushes come first", async () => {
@@ -261,7 +253,7 @@ describe("claiming due pushes", () => {
     await db.push.updateMany({ where: { id: { in: dueLater.flat().map((push) => push.id) } }, data: { nextAttemptAt: new Date(formedAt.getTime() + 1000) } });
 
     const active = new Map([[full!, 2], [oneFree!, 1]]);
-    const { pushes: claimed } = await claimDuePushes({ limit: 6, leaseMs: 60_000, perAccount: { limit: 2, active }, now: new Date() });
+    const claimed = await claimDuePushes({ limit: 6, leaseMs: 60_000, perAccount: { limit: 2, active }, now: new Date() });
 
     expect(claimed.map((push) => push.accountId)).toEqual([oneFree, single, two, two, later]);
     const leased = await db.push.findMany({ where: { id: { in: claimed.map((push) => push.id) } } });
@@ -287,9 +279,9 @@ describe("claiming due pushes", () => {
     }
     const idOf = (index: number) => pushes[index]!.id;
 
-    const { pushes: first } = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
+    const first = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
     expect(first.map((push) => push.id)).toEqual([idOf(6), idOf(5), idOf(3), idOf(2), idOf(0)]);
-    const { pushes: rest } = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
+    const rest = await claimDuePushes({ limit: 5, leaseMs: 60_000, perAccount: { limit: 10, active: new Map() }, now: new Date(now) });
     expect(rest.map((push) => push.id)).toEqual([idOf(1)]);
     expect(await db.push.count({ where: { accountId, state: "sending" } })).toBe(7);
     await db.push.updateMany({ where: { accountId }, data: { state: "failed", nextAttemptAt: null, leaseExpiresAt: null } });
