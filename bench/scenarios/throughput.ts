@@ -130,7 +130,9 @@ export default defineScenario({
             name: `${run.label}, ${bodyLabel}: share of the ceiling`,
             value: round((100 * result.pushesPerSecond) / ceilingRate),
             unit: "%",
-            ...(run.provider === "sqlite" ? { target: { op: ">=", value: 50 } as const } : {}),
+            // The target is the engine's cost a push, so one notification a push: a push of 100 costs
+            // forming and logging a hundred, and its share of the ceiling is no measure of the engine.
+            ...(run.provider === "sqlite" && batch === 1 ? { target: { op: ">=", value: 50 } as const } : {}),
           });
         }
       }
