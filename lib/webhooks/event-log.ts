@@ -1,12 +1,11 @@
 // Event Log > Webhook: pushes newest first with filters and keyset pagination, one push with all
-// its attempts, the CSV export, and the retention cleanup. Push ids are time-ordered, so the id is the
+// its attempts, and the CSV export. Push ids are time-ordered, so the id is the
 // page key and a time range is an id range. Also the keyset pages of Event Log > Devices and > Admin.
 import "server-only";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
-import { directSql, IN_LIST, listParam, sqlTransaction, timeOf, type Sql, type SqlParam } from "@/lib/sql";
+import { directSql, IN_LIST, listParam, timeOf, type Sql, type SqlParam } from "@/lib/sql";
 import { isVisibleDeviceId, VISIBLE_DEVICE_ID_MESSAGE } from "@/lib/device-events";
-import { deleteDeliveredNotificationsBefore } from "@/lib/webhooks/outbox";
 import { messageIdLowerBound } from "@/lib/webhooks/signing";
 
 export const PUSH_RESULTS = ["succeeded", "failed", "retrying", "held", "queued", "sending"] as const;
@@ -247,22 +246,6 @@ export async function getPush(accountId: string, pushId: string) {
 export async function latestPushMarker(accountId: string): Promise<string> {
   const newest = await db.push.findFirst({ where: { accountId }, orderBy: { id: "desc" }, select: { id: true, state: true, attemptCount: true } });
   return newest ? `${newest.id}:${newest.state}:${newest.attemptCount}` : "";
-}
-
-// Deletes what is older than the retention: succeeded pushes, test pushes, and delivered
-// notifications no kept push shows. Failed and held pushes are never deleted by retention, so what
-// did not arrive stays visible and can be redelivered (nothing is lost silently).
-export async function deleteExpiredLogs(retentionDays: number, now = new Date()): Promise<{ pushes: number; notifications: number }> {
-  const before = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
-  // Plain SQL, like delivery: the worker that runs this hourly then never loads Prisma's engine.
-  // A push's items and attempts go with it (ON DELETE CASCADE).
-  return sqlTransaction(
-    async (sql) => ({
-      pushes: await sql.run("DELETE FROM pushes WHERE completed_at < ? AND (state = 'succeeded' OR kind = 'test')", [before]),
-      notifications: await deleteDeliveredNotificationsBefore(sql, before),
-    }),
-    { durability: "replayable" },
-  );
 }
 
 // ---- Filters from a URL (the list page and the CSV export read the same query) ----

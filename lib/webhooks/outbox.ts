@@ -108,11 +108,3 @@ export async function releaseHeldNotifications(tx: Tx, accountId: string): Promi
 export async function countNotificationsByState(tx: Tx, accountId: string, state: NotificationState): Promise<number> {
   return tx.notification.count({ where: { accountId, state } });
 }
-
-// Delivered notifications older than the cutoff that no remaining push still shows in the log.
-export async function deleteDeliveredNotificationsBefore(sql: Sql, before: Date): Promise<number> {
-  return sql.run(
-    "DELETE FROM notifications WHERE state = 'delivered' AND created_at < ? AND NOT EXISTS (SELECT 1 FROM push_items WHERE push_items.notification_id = notifications.id)",
-    [before],
-  );
-}

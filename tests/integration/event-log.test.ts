@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_STATUSES } from "@/lib/contract/statuses";
 import { db } from "@/lib/db";
 import { changeDeviceStatus, createDevice } from "@/lib/device-events";
-import { deleteExpiredLogs, getPush, listPushes, pushesCsvStream, pushFilterSchema, type PushFilter } from "@/lib/webhooks/event-log";
+import { deleteExpiredLogs } from "@/lib/webhooks/retention";
+import { getPush, listPushes, pushesCsvStream, pushFilterSchema, type PushFilter } from "@/lib/webhooks/event-log";
 import { formPushes } from "@/lib/webhooks/pushes";
 import { saveWebhookSettings, setWebhookEnabled } from "@/lib/webhooks/settings";
 import { sendTestPush } from "@/lib/webhooks/test-push";
@@ -271,6 +272,29 @@ describe("retention", () => {
     const kept = (await listPushes(accountId, { result: "failed" })).pushes;
     expect(kept).toHaveLength(16);
     expect((await getPush(accountId, kept[0]!.id))!.attempts).toHaveLength(1);
+  });
+  it("deletes a large expiry in batches, each reading on where the last stopped, and keeps what lies between them", async () => {
+    const account = await accountWithWebhook(harness.receiver.url);
+    // 30 pushes of one notification each, formed while no dispatcher runs; every third one failed.
+    for (let i = 0; i < 30; i++) await createDevice(account.id, { deviceId: `EXPIRE-${i}`, name: "Phone", platform: "iOS" }, "api");
+    await formPushes({ maxBatch: 1 });
+    const pushIds = (await db.push.findMany({ where: { accountId: account.id }, orderBy: { id: "asc" }, select: { id: true } })).map((push) => push.id);
+    const failed = pushIds.filter((_, index) => index % 3 === 0);
+    await db.push.updateMany({ where: { accountId: account.id }, data: { state: "succeeded", completedAt: new Date(), nextAttemptAt: null } });
+    await db.push.updateMany({ where: { id: { in: failed } }, data: { state: "failed" } });
+    await db.notification.updateMany({ where: { accountId: account.id }, data: { state: "delivered" } });
+    // The notifications of the failed pushes failed too, but one arrived since (say, redelivered):
+    // delivered, it is kept while its failed push shows it.
+    await db.notification.updateMany({ where: { pushId: { in: failed.slice(1) } }, data: { state: "failed" } });
+
+    // Batches of 4 rows: every batch ends next to a kept row.
+    expect(await deleteExpiredLogs(30, new Date(Date.now() + 40 * DAY_MS), 4)).toEqual({ pushes: 20, notifications: 20 });
+    expect((await db.push.findMany({ where: { accountId: account.id }, orderBy: { id: "asc" } })).map((push) => push.id)).toEqual(failed);
+    expect(await db.pushItem.count({ where: { pushId: { in: failed } } })).toBe(10);
+    expect(await db.notification.groupBy({ by: ["state"], where: { accountId: account.id }, _count: { _all: true }, orderBy: { state: "asc" } })).toEqual([
+      { state: "delivered", _count: { _all: 1 } },
+      { state: "failed", _count: { _all: 9 } },
+    ]);
   });
 });
 
