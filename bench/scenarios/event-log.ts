@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ExportRun, ExportRuns, MemorySample } from "../agents/event-log-export";
 import type { QueryTimings } from "../agents/event-log-queries";
+import type { RetentionRun } from "../agents/event-log-retention";
 import type { SeedResult } from "../agents/event-log-seed";
 import { postgresDatabase, sqliteDatabase, type BenchDatabase } from "../lib/databases";
 import { appEnvironment, runScript } from "../lib/processes";
@@ -17,6 +18,9 @@ type Size = { accounts: number; attempts: number; repetitions: number; exportRow
 const FULL: Size = { accounts: 100, attempts: 1_000_000, repetitions: 30, exportRows: 100_000 };
 const SMOKE: Size = { accounts: 10, attempts: 20_000, repetitions: 3, exportRows: 5_000 };
 const P95_TARGET_MS = 100;
+// The retention runs as if this many days had passed since the seeded month ended: the month's first
+// third expires at once (the log keeps 30 days), as after a worker stopped for that long.
+const RETENTION_DAYS_LATER = 10;
 // Flat: what the export holds on to (after a full GC) grows by no more than this in its second half.
 const RETAINED_GROWTH_TARGET_MB = 1;
 const MB = 1024 * 1024;
@@ -80,6 +84,23 @@ function exportMeasures(provider: string, { plain, retained }: ExportRuns): Meas
   ];
 }
 
+function retentionMeasures(provider: string, run: RetentionRun): Measure[] {
+  return [
+    {
+      name: `${provider}: retention of ${RETENTION_DAYS_LATER} days of the log`,
+      value: round(run.seconds, 2),
+      unit: "s",
+      note: `${count(run.pushes)} pushes (with their attempts and items) and ${count(run.notifications)} notifications deleted, a batch a transaction`,
+    },
+    {
+      name: `${provider}: a write's longest wait during the retention`,
+      value: round(Math.max(...run.writeWaitsMs)),
+      unit: "ms",
+      note: `an empty write transaction due every 5 ms in the same process, timed from when it was due to its commit (on SQLite it waits for the event loop and the write lock), as a status change or a settle would: p50 ${round(percentile(run.writeWaitsMs, 50))} ms, p99 ${round(percentile(run.writeWaitsMs, 99))} ms over ${count(run.writes)} writes`,
+    },
+  ];
+}
+
 async function measureOn(provider: string, database: BenchDatabase, context: ScenarioContext, size: Size): Promise<Measure[]> {
   const env = appEnvironment(context.workDir, database.url);
   const file = (name: string) => path.join(context.workDir, `${provider.toLowerCase()}-${name}.json`);
@@ -93,6 +114,8 @@ async function measureOn(provider: string, database: BenchDatabase, context: Sce
     context.log(`${provider}: CSV export of ${count(size.exportRows)} rows, plain and with a GC before each memory sample`);
     await runScript("event-log export", "bench/agents/event-log-export.ts", [largest.id, String(size.exportRows), file("export")], env);
     const exports = readJson<ExportRuns>(file("export"));
+    context.log(`${provider}: retention of the month's first ${RETENTION_DAYS_LATER} days, a write due every 5 ms meanwhile`);
+    await runScript("event-log retention", "bench/agents/event-log-retention.ts", [String(RETENTION_DAYS_LATER), file("retention")], env);
     return [
       {
         name: `${provider}: attempts in the log`,
@@ -102,6 +125,7 @@ async function measureOn(provider: string, database: BenchDatabase, context: Sce
       },
       ...queryMeasures(provider, readJson<QueryTimings>(file("queries"))),
       ...exportMeasures(provider, exports),
+      ...retentionMeasures(provider, readJson<RetentionRun>(file("retention"))),
     ];
   } finally {
     await database.drop();
@@ -110,7 +134,7 @@ async function measureOn(provider: string, database: BenchDatabase, context: Sce
 
 export default defineScenario({
   id: "event-log",
-  title: "Event log at 1,000,000 attempts: page and filter server time, CSV export memory",
+  title: "Event log at 1,000,000 attempts: page and filter server time, CSV export memory, retention",
   async run(context) {
     const size = context.smoke ? SMOKE : FULL;
     const measures = await measureOn("SQLite", sqliteDatabase(context.workDir, "event-log"), context, size);
