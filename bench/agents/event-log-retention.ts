@@ -8,7 +8,7 @@ import { sqlTransaction } from "@/lib/sql";
 import { startSqliteCheckpoints } from "@/lib/webhooks/process";
 import { deleteExpiredLogs } from "@/lib/webhooks/retention";
 
-export type RetentionRun = { pushes: number; notifications: number; seconds: number; writes: number; writeWaitsMs: number[] };
+export type RetentionRun = { pushes: number; notifications: number; seconds: number; writeEveryMs: number; writes: number; writeWaitsMs: number[] };
 
 const RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,6 +44,6 @@ deleting = false;
 await writer;
 await stopCheckpoints();
 
-const result: RetentionRun = { ...deleted, seconds, writes: writeWaitsMs.length, writeWaitsMs };
+const result: RetentionRun = { ...deleted, seconds, writeEveryMs: WRITE_EVERY_MS, writes: writeWaitsMs.length, writeWaitsMs };
 writeFileSync(resultFile, JSON.stringify(result));
 process.exit(0);

@@ -96,7 +96,7 @@ function retentionMeasures(provider: string, run: RetentionRun): Measure[] {
       name: `${provider}: a write's longest wait during the retention`,
       value: round(Math.max(...run.writeWaitsMs)),
       unit: "ms",
-      note: `an empty write transaction due every 5 ms in the same process, timed from when it was due to its commit (on SQLite it waits for the event loop and the write lock), as a status change or a settle would: p50 ${round(percentile(run.writeWaitsMs, 50))} ms, p99 ${round(percentile(run.writeWaitsMs, 99))} ms over ${count(run.writes)} writes`,
+      note: `an empty write transaction due every ${run.writeEveryMs} ms in the same process, timed from when it was due to its commit (on SQLite it waits for the event loop and the write lock), as a status change or a settle would: p50 ${round(percentile(run.writeWaitsMs, 50))} ms, p99 ${round(percentile(run.writeWaitsMs, 99))} ms over ${count(run.writes)} writes`,
     },
   ];
 }
@@ -114,7 +114,7 @@ async function measureOn(provider: string, database: BenchDatabase, context: Sce
     context.log(`${provider}: CSV export of ${count(size.exportRows)} rows, plain and with a GC before each memory sample`);
     await runScript("event-log export", "bench/agents/event-log-export.ts", [largest.id, String(size.exportRows), file("export")], env);
     const exports = readJson<ExportRuns>(file("export"));
-    context.log(`${provider}: retention of the month's first ${RETENTION_DAYS_LATER} days, a write due every 5 ms meanwhile`);
+    context.log(`${provider}: retention of the month's first ${RETENTION_DAYS_LATER} days, a write due at short intervals meanwhile`);
     await runScript("event-log retention", "bench/agents/event-log-retention.ts", [String(RETENTION_DAYS_LATER), file("retention")], env);
     return [
       {

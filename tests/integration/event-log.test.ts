@@ -273,6 +273,7 @@ describe("retention", () => {
     expect(kept).toHaveLength(16);
     expect((await getPush(accountId, kept[0]!.id))!.attempts).toHaveLength(1);
   });
+
   it("deletes a large expiry in batches, each reading on where the last stopped, and keeps what lies between them", async () => {
     const account = await accountWithWebhook(harness.receiver.url);
     // 30 pushes of one notification each, formed while no dispatcher runs; every third one failed.
