@@ -6,11 +6,11 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/devices", label: "Devices", match: "/devices" },
   { href: "/event-log/webhook", label: "Event Log", match: "/event-log" },
   {
-    href: "/settings/integrations",
+    href: "/settings/integrations/webhook",
     label: "Settings",
     match: "/settings",
     children: [
-      { href: "/settings/integrations", label: "Integrations", match: "/settings/integrations" },
+      { href: "/settings/integrations/webhook", label: "Integrations", match: "/settings/integrations" },
       { href: "/settings/users", label: "Users", match: "/settings/users" },
       { href: "/settings/api-tokens", label: "API tokens", match: "/settings/api-tokens" },
       { href: "/settings/account", label: "Account", match: "/settings/account" },

@@ -22,10 +22,11 @@ export function SidebarNav() {
     <nav aria-label="Main">
       <ul className="flex gap-1 overflow-x-auto md:flex-col md:overflow-visible">
         {NAV_ITEMS.map((item) => {
-          const exact = pathname === item.href;
+          // A section with pages of its own marks the page, not the section too.
+          const current = !item.children && pathname === item.href;
           return (
             <li key={item.href}>
-              <Link href={item.href} aria-current={exact ? "page" : undefined} className={linkClass(!item.children && isActive(pathname, item))}>
+              <Link href={item.href} aria-current={current ? "page" : undefined} className={linkClass(!item.children && isActive(pathname, item))}>
                 {item.label}
               </Link>
               {item.children && (

@@ -135,7 +135,7 @@ test.describe("secrets never in pages, API answers, errors or logs", () => {
     await expect(page.getByTestId("signin-error")).toBeVisible();
     await signIn(page, a);
     const deliveredPush = await waitForPushTo(receiver, "/alpha");
-    for (const path of ["/dashboard", "/devices", `/devices/${encodeURIComponent(a.device.deviceId)}`, "/event-log/webhook", `/event-log/webhook/${deliveredPush}`, "/event-log/admin", "/settings/integrations", "/settings/api-tokens"]) {
+    for (const path of ["/dashboard", "/devices", `/devices/${encodeURIComponent(a.device.deviceId)}`, "/event-log/webhook", `/event-log/webhook/${deliveredPush}`, "/event-log/admin", "/settings/integrations/webhook", "/settings/api-tokens"]) {
       const response = await page.goto(path);
       expect(response!.status(), path).toBe(200);
     }

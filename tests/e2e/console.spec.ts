@@ -9,7 +9,7 @@ const PAGES = [
   { path: "/event-log/webhook", heading: "Event Log" },
   { path: "/event-log/devices", heading: "Event Log" },
   { path: "/event-log/admin", heading: "Event Log" },
-  { path: "/settings/integrations", heading: "Integrations" },
+  { path: "/settings/integrations/webhook", heading: "Integrations" },
   { path: "/settings/users", heading: "Users" },
   { path: "/settings/api-tokens", heading: "API tokens" },
   { path: "/settings/account", heading: "Account" },
@@ -95,7 +95,7 @@ test("the dashboard counts the account's devices by status", async ({ page }) =>
 });
 
 test("a standard-plan account is told webhooks need the enterprise plan and sees only its own data", async ({ page }) => {
-  await signIn(page, fixtures().users.standard, "/settings/integrations");
+  await signIn(page, fixtures().users.standard, "/settings/integrations/webhook");
   await expect(page.getByText("Webhooks are an enterprise-plan feature.")).toBeVisible();
   await page.goto("/devices");
   await expect(page.getByRole("heading", { name: "No devices yet" })).toBeVisible();

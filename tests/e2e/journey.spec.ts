@@ -16,7 +16,7 @@ test.afterAll(() => receiver.close());
 test("configure, change a status, the vendor receives it and the log shows it live", async ({ page, context }) => {
   test.setTimeout(120_000);
   const owner = fixtures().users.journeyOwner;
-  await signIn(page, owner, "/settings/integrations");
+  await signIn(page, owner, "/settings/integrations/webhook");
 
   await page.getByLabel("Callback URL").fill(receiver.url);
   await page.getByLabel("API key").fill("journey-vendor-key-0042");

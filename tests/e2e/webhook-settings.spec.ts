@@ -8,7 +8,7 @@ import { runDbTask } from "./support/db";
 import { fixtures } from "./support/fixtures";
 import { signIn } from "./support/session";
 
-const PATH = "/settings/integrations";
+const PATH = "/settings/integrations/webhook";
 const PERMISSION_DENIED = "Only owners and admins can change settings. Your role is read-only.";
 
 // Each test signs in, runs axe and takes full-page screenshots on a shared, busy machine.
@@ -60,6 +60,23 @@ function newDevice(): string {
   runDbTask("create-device", { accountId: accountId(), deviceId, name: "Webhook test laptop", platform: "macOS 15" });
   return deviceId;
 }
+
+test("Settings > Integrations > Webhook has its own address, which Settings and Integrations open", async ({ page }) => {
+  await signIn(page, owner());
+  for (const path of ["/settings", "/settings/integrations"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(new RegExp(`${PATH}$`));
+    await expect(page.getByRole("heading", { name: "Integrations", level: 1 })).toBeVisible();
+  }
+  await page.goto("/dashboard");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Integrations", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`${PATH}$`));
+  await expect(page.getByRole("navigation", { name: "Integrations" }).getByRole("link", { name: "Webhook", exact: true })).toHaveAttribute("aria-current", "page");
+  // One current page for assistive technology: Integrations, not also its parent Settings.
+  const main = page.getByRole("navigation", { name: "Main" });
+  await expect(main.getByRole("link", { name: "Integrations", exact: true })).toHaveAttribute("aria-current", "page");
+  await expect(main.getByRole("link", { name: "Settings", exact: true })).not.toHaveAttribute("aria-current");
+});
 
 test("an unconfigured webhook refuses bad input with field errors and keeps what was typed", async ({ page }, testInfo) => {
   const hydration = watchHydration(page);

@@ -320,12 +320,12 @@ const ACTIONS: Record<string, Expectation> = {
     const { GET } = await load("app/api/v1/integrations/webhook/route.ts");
     expect((await callApi(GET as Handler, { path: "/integrations/webhook", token: b.token })).status).toBe(200);
   },
-  "action /settings/integrations saveWebhookAction": (m) =>
+  "action /settings/integrations/webhook saveWebhookAction": (m) =>
     leavesBUnchanged(async () => {
       const state = await (m.saveWebhookAction as Action)({ status: "idle" }, form({ callbackUrl: `${receiver.url}/alpha`, apiKey: "", events: "compliant" }));
       expect(state.status, JSON.stringify(state)).toBe("success");
     }),
-  "action /settings/integrations sendTestPushAction": (m) =>
+  "action /settings/integrations/webhook sendTestPushAction": (m) =>
     leavesBUnchanged(async () => {
       const seen = receiver.requests.length;
       // An empty key field means the stored key: A's, never B's.
@@ -336,13 +336,13 @@ const ACTIONS: Record<string, Expectation> = {
       expect(sent[0]!.headers.authorization).not.toBe(B_API_KEY);
       expectNoDataOfB(JSON.stringify(state));
     }),
-  "action /settings/integrations rotateSecretAction": (m) =>
+  "action /settings/integrations/webhook rotateSecretAction": (m) =>
     leavesBUnchanged(async () => {
       const state = await (m.rotateSecretAction as Action)({ status: "idle" });
       expect(state.status).toBe("success");
       expect(state.signingSecret).not.toBe(b.signingSecret);
     }),
-  "action /settings/integrations reenableWebhookAction": (m) =>
+  "action /settings/integrations/webhook reenableWebhookAction": (m) =>
     leavesBUnchanged(async () => {
       const state = await (m.reenableWebhookAction as Action)({ status: "idle" }, form({ deliverHeld: "true" }));
       expect(state.status, JSON.stringify(state)).toBe("success");
@@ -386,7 +386,8 @@ const PAGES: Record<string, Expectation> = {
   "page /settings": { reason: "redirects to a settings page" },
   "page /settings/account": SCOPED_LIST,
   "page /settings/api-tokens": SCOPED_LIST,
-  "page /settings/integrations": SCOPED_LIST,
+  "page /settings/integrations": { reason: "redirects to Settings > Integrations > Webhook" },
+  "page /settings/integrations/webhook": SCOPED_LIST,
   "page /settings/users": SCOPED_LIST,
 };
 

@@ -53,7 +53,7 @@ export default async function DashboardPage() {
         <Card title="Webhook integration" actions={<IntegrationStateBadge state={webhook.state} />}>
           {settings ? (
             <div className="grid grid-cols-2 gap-3">
-              <Stat label="Consecutive failures" value={`${settings.consecutiveFailures} / ${settings.disableAfterFailures}`} href="/settings/integrations" testId="consecutive-failures" hint="disabled at the limit" />
+              <Stat label="Consecutive failures" value={`${settings.consecutiveFailures} / ${settings.disableAfterFailures}`} href="/settings/integrations/webhook" testId="consecutive-failures" hint="disabled at the limit" />
               <Stat label="Held" value={webhook.heldNotifications} href={`${LOG}?result=held`} testId="held-count" hint="kept while disabled" />
             </div>
           ) : (
@@ -63,7 +63,7 @@ export default async function DashboardPage() {
                 : "Webhooks are an enterprise-plan feature; this account is on the standard plan."}
             </p>
           )}
-          <Link href="/settings/integrations" className={`mt-3 inline-block ${linkClass}`}>Open webhook settings</Link>
+          <Link href="/settings/integrations/webhook" className={`mt-3 inline-block ${linkClass}`}>Open webhook settings</Link>
         </Card>
         <Card title="Delivery" description="Pushes settled in the last 24 hours">
           <div className="grid grid-cols-2 gap-3">

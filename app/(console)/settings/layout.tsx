@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { SectionTabs } from "@/components/shell/section-tabs";
 
 const TABS = [
-  { href: "/settings/integrations", label: "Integrations" },
+  { href: "/settings/integrations/webhook", label: "Integrations" },
   { href: "/settings/users", label: "Users" },
   { href: "/settings/api-tokens", label: "API tokens" },
   { href: "/settings/account", label: "Account" },

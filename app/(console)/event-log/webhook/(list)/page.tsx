@@ -30,7 +30,7 @@ function toQuery(params: SearchParams): URLSearchParams {
 function NoPushesYet({ state }: { state: Awaited<ReturnType<typeof getWebhookOverview>>["state"] }) {
   if (state === "not_configured") {
     return (
-      <EmptyState title="No webhook pushes yet" action={<Link href="/settings/integrations" className={buttonClass("primary")}>Set up the webhook</Link>}>
+      <EmptyState title="No webhook pushes yet" action={<Link href="/settings/integrations/webhook" className={buttonClass("primary")}>Set up the webhook</Link>}>
         No callback URL is configured for this account, so nothing has been sent. Once the webhook is set up, every push to
         your callback URL is listed here with its HTTP status, attempts and timing.
       </EmptyState>

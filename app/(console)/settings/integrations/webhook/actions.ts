@@ -31,7 +31,7 @@ function refusal(error: unknown): FormState {
 }
 
 function refreshIntegrationPages(): void {
-  revalidatePath("/settings/integrations");
+  revalidatePath("/settings/integrations/webhook");
   revalidatePath("/dashboard");
 }
 
