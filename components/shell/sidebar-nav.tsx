@@ -8,12 +8,15 @@ function isActive(pathname: string, item: NavItem): boolean {
   return pathname === item.match || pathname.startsWith(`${item.match}/`);
 }
 
-// Shared with the docs navigation so both menus look alike.
-export const linkClass = (active: boolean, nested = false) =>
+// Shared with the docs navigation so both menus look alike. "phones": the section of the current page,
+// marked only below md, where the links of its pages are hidden.
+export const linkClass = (active: boolean | "phones", nested = false) =>
   `flex items-center whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${nested ? "ml-3" : ""} ${
-    active
+    active === true
       ? "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200"
-      : "text-slate-700 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
+      : `text-slate-700 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white ${
+          active === "phones" ? "max-md:bg-indigo-50 max-md:text-indigo-800 max-md:dark:bg-indigo-950 max-md:dark:text-indigo-200" : ""
+        }`
   }`;
 
 export function SidebarNav() {
@@ -26,7 +29,7 @@ export function SidebarNav() {
           const current = !item.children && pathname === item.href;
           return (
             <li key={item.href}>
-              <Link href={item.href} aria-current={current ? "page" : undefined} className={linkClass(!item.children && isActive(pathname, item))}>
+              <Link href={item.href} aria-current={current ? "page" : undefined} className={linkClass(item.children ? isActive(pathname, item) && "phones" : isActive(pathname, item))}>
                 {item.label}
               </Link>
               {item.children && (

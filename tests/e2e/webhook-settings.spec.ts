@@ -76,6 +76,11 @@ test("Settings > Integrations > Webhook has its own address, which Settings and 
   const main = page.getByRole("navigation", { name: "Main" });
   await expect(main.getByRole("link", { name: "Integrations", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(main.getByRole("link", { name: "Settings", exact: true })).not.toHaveAttribute("aria-current");
+  // On a phone the sidebar shows only the sections, and highlights the current page's.
+  const background = (name: string) => main.getByRole("link", { name, exact: true }).evaluate((link) => getComputedStyle(link).backgroundColor);
+  expect(await background("Settings")).toBe(await background("Dashboard"));
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await background("Settings")).not.toBe(await background("Dashboard"));
 });
 
 test("an unconfigured webhook refuses bad input with field errors and keeps what was typed", async ({ page }, testInfo) => {
